@@ -1,0 +1,3 @@
+//! The Monte Carlo engine: pure function of scenario, seed and trial range.
+
+pub mod sample;

@@ -1,0 +1,7 @@
+//! muster: Monte Carlo simulation of force-generation negotiations.
+//!
+//! Data flows one way: scenario (TOML -> validated `Scenario`) -> engine
+//! (integer tallies) -> stats (estimates and intervals) -> output (files).
+
+pub mod engine;
+pub mod scenario;
