@@ -4,4 +4,6 @@
 //! (integer tallies) -> stats (estimates and intervals) -> output (files).
 
 pub mod engine;
+pub mod stats;
 pub mod scenario;
+pub mod output;

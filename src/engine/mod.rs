@@ -1,3 +1,79 @@
-//! The Monte Carlo engine: pure function of scenario, seed and trial range.
+//! The Monte Carlo engine: a pure function of (scenario, seed, trial count,
+//! share of batches) to integer tallies. Workers take batches from a shared
+//! counter; since tallies are integers, the result is the same whatever the
+//! thread count or the order the batches finish in.
 
+pub mod batch;
+pub mod plan;
 pub mod sample;
+pub mod streams;
+
+use crate::scenario::Scenario;
+use crate::stats::tally::Tally;
+use batch::{run_batch, Scratch, BATCH};
+use plan::Plan;
+use rayon::prelude::*;
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+use streams::Streams;
+
+/// Number of batches in a run of `trials` trials.
+pub fn batch_count(trials: u64) -> u64 {
+    trials.div_ceil(BATCH as u64)
+}
+
+/// An empty tally shaped for `s`.
+pub fn empty_tally(s: &Scenario) -> Tally {
+    let reasons: Vec<usize> = s
+        .contributors
+        .iter()
+        .map(|c| 2 + c.requires.len() + usize::from(s.horizon_months.is_some()))
+        .collect();
+    let states: Vec<usize> = s.conditions.iter().map(|c| c.states.len()).collect();
+    Tally::new(&reasons, s.roles.len(), &states)
+}
+
+/// Runs batches `batches` of a run of `trials` trials on `threads` threads.
+/// `done` counts finished trials, for progress display.
+pub fn run(
+    s: &Scenario,
+    seed: u64,
+    trials: u64,
+    batches: Range<u64>,
+    threads: usize,
+    done: &AtomicU64,
+) -> Tally {
+    let plan = Plan::new(s);
+    let streams = Streams::new(seed);
+    let next = AtomicU64::new(batches.start);
+    let work = || {
+        let mut tally = empty_tally(s);
+        let mut scratch = Scratch::new(&plan);
+        loop {
+            let b = next.fetch_add(1, Ordering::Relaxed);
+            if b >= batches.end {
+                break;
+            }
+            let first = b * BATCH as u64;
+            let len = (trials - first).min(BATCH as u64) as usize;
+            run_batch(s, &plan, &streams, first, len, &mut scratch, &mut tally);
+            done.fetch_add(len as u64, Ordering::Relaxed);
+        }
+        scratch.flush_coalitions(&mut tally);
+        tally
+    };
+    let threads = threads.max(1);
+    let parts: Vec<Tally> = if threads == 1 {
+        vec![work()]
+    } else {
+        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+            Ok(pool) => pool.install(|| (0..threads).into_par_iter().map(|_| work()).collect()),
+            Err(_) => vec![work()],
+        }
+    };
+    let mut total = empty_tally(s);
+    for p in &parts {
+        total.merge(p);
+    }
+    total
+}

@@ -1,4 +1,244 @@
-//! Inverse-CDF sampling: one 32-bit uniform word per draw.
+//! Inverse-CDF sampling: every draw turns one 32-bit uniform word into a
+//! value, so that each trial reads a fixed place of each stream. Expensive
+//! quantile functions (Beta-PERT) are tabulated once when the plan is built.
 
-/// The largest |z| a 32-bit uniform can reach in the normal quantile.
+use crate::scenario::dist::Dist;
+
+/// The largest |z| a 32-bit uniform can reach in the normal quantile
+/// (Φ⁻¹(2⁻³³) ≈ -6.24), rounded up.
 pub const NORMAL_Z_LIMIT: f64 = 6.4;
+
+/// Cells of the tabulated PERT quantile function.
+const PERT_TABLE_CELLS: usize = 4096;
+/// Cells of the numerical integration of the Beta density.
+const PERT_CDF_CELLS: usize = 1 << 16;
+
+/// Maps a 32-bit word to a uniform in (0, 1): the midpoint of its cell.
+#[inline(always)]
+pub fn unit(word: u32) -> f64 {
+    (word as f64 + 0.5) * (1.0 / 4_294_967_296.0)
+}
+
+/// The threshold a word must stay below for an event of probability `p`:
+/// `word < threshold` happens with probability threshold / 2³².
+pub fn threshold(p: f64) -> u64 {
+    let t = libm::round(p * 4_294_967_296.0);
+    t.clamp(0.0, 4_294_967_296.0) as u64
+}
+
+/// A distribution ready to sample.
+#[derive(Debug, Clone)]
+pub enum Sampler {
+    Fixed(f64),
+    Uniform { min: f64, width: f64 },
+    Triangular { min: f64, max: f64, split: f64, left: f64, right: f64 },
+    Table { min: f64, width: f64, quantiles: Vec<f64> },
+    Normal { mean: f64, sd: f64, p_low: f64, p_width: f64, min: f64, max: f64 },
+    Discrete { cumulative: Vec<f64>, values: Vec<f64> },
+}
+
+impl Sampler {
+    pub fn new(dist: &Dist) -> Sampler {
+        match dist {
+            Dist::Fixed(v) => Sampler::Fixed(*v),
+            Dist::Uniform { min, max } => Sampler::Uniform { min: *min, width: max - min },
+            Dist::Triangular { min, mode, max } => {
+                let width = max - min;
+                Sampler::Triangular {
+                    min: *min,
+                    max: *max,
+                    split: (mode - min) / width,
+                    left: width * (mode - min),
+                    right: width * (max - mode),
+                }
+            }
+            Dist::Pert { min, mode, max } => {
+                let width = max - min;
+                let alpha = 1.0 + 4.0 * (mode - min) / width;
+                let beta = 1.0 + 4.0 * (max - mode) / width;
+                Sampler::Table { min: *min, width, quantiles: beta_quantile_table(alpha, beta) }
+            }
+            Dist::Normal { mean, sd, min, max } => {
+                let p_low = normal_cdf((min - mean) / sd);
+                let p_high = normal_cdf((max - mean) / sd);
+                Sampler::Normal {
+                    mean: *mean,
+                    sd: *sd,
+                    p_low,
+                    p_width: p_high - p_low,
+                    min: *min,
+                    max: *max,
+                }
+            }
+            Dist::Discrete { values, weights } => {
+                let total: f64 = weights.iter().sum();
+                let mut acc = 0.0;
+                let mut cumulative: Vec<f64> = weights
+                    .iter()
+                    .map(|w| {
+                        acc += w;
+                        acc / total
+                    })
+                    .collect();
+                if let Some(last) = cumulative.last_mut() {
+                    *last = f64::INFINITY;
+                }
+                Sampler::Discrete { cumulative, values: values.clone() }
+            }
+        }
+    }
+
+    /// True when every draw gives the same value (no words need reading).
+    pub fn is_fixed(&self) -> bool {
+        matches!(self, Sampler::Fixed(_))
+    }
+
+    /// The value at uniform `u` in (0, 1).
+    #[inline]
+    pub fn quantile(&self, u: f64) -> f64 {
+        match self {
+            Sampler::Fixed(v) => *v,
+            Sampler::Uniform { min, width } => min + u * width,
+            Sampler::Triangular { min, max, split, left, right } => {
+                if u < *split {
+                    min + (u * left).sqrt()
+                } else {
+                    max - ((1.0 - u) * right).sqrt()
+                }
+            }
+            Sampler::Table { min, width, quantiles } => {
+                let pos = u * PERT_TABLE_CELLS as f64;
+                let k = (pos as usize).min(PERT_TABLE_CELLS - 1);
+                let frac = pos - k as f64;
+                min + width * (quantiles[k] + frac * (quantiles[k + 1] - quantiles[k]))
+            }
+            Sampler::Normal { mean, sd, p_low, p_width, min, max } => {
+                let x = mean + sd * normal_quantile(p_low + u * p_width);
+                x.clamp(*min, *max)
+            }
+            Sampler::Discrete { cumulative, values } => {
+                let k = cumulative.iter().position(|c| u < *c).unwrap_or(values.len() - 1);
+                values[k]
+            }
+        }
+    }
+
+    /// Fills `out[i]` with the value for `words[i]`.
+    pub fn fill(&self, words: &[u32], out: &mut [f64]) {
+        match self {
+            Sampler::Fixed(v) => out.fill(*v),
+            Sampler::Uniform { min, width } => {
+                for (o, w) in out.iter_mut().zip(words) {
+                    *o = min + unit(*w) * width;
+                }
+            }
+            _ => {
+                for (o, w) in out.iter_mut().zip(words) {
+                    *o = self.quantile(unit(*w));
+                }
+            }
+        }
+    }
+}
+
+/// Standard normal CDF, Φ(x) = erfc(-x/√2)/2.
+pub fn normal_cdf(x: f64) -> f64 {
+    0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
+}
+
+/// Standard normal quantile Φ⁻¹(p): Acklam's rational approximation
+/// (relative error 1.15e-9) refined by one Halley step on erfc.
+pub fn normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2,
+        1.383577518672690e2, -3.066479806614716e1, 2.506628277459239,
+    ];
+    const B: [f64; 5] = [
+        -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2,
+        6.680131188771972e1, -1.328068155288572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838,
+        -2.549732539343734, 4.374664141464968, 2.938163982698783,
+    ];
+    const D: [f64; 4] = [
+        7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416,
+    ];
+    if p <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if p >= 1.0 {
+        return f64::INFINITY;
+    }
+    let p_low = 0.02425;
+    let x = if p < p_low {
+        let q = libm::sqrt(-2.0 * libm::log(p));
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    } else if p <= 1.0 - p_low {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    } else {
+        let q = libm::sqrt(-2.0 * libm::log(1.0 - p));
+        -(((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    let e = normal_cdf(x) - p;
+    let u = e * libm::sqrt(2.0 * std::f64::consts::PI) * libm::exp(x * x / 2.0);
+    x - u / (1.0 + x * u / 2.0)
+}
+
+/// Quantiles of Beta(alpha, beta) (alpha, beta >= 1) at k / PERT_TABLE_CELLS,
+/// from the trapezoid-rule integral of the density on a fine grid.
+fn beta_quantile_table(alpha: f64, beta: f64) -> Vec<f64> {
+    let n = PERT_CDF_CELLS;
+    let density = |x: f64| libm::pow(x, alpha - 1.0) * libm::pow(1.0 - x, beta - 1.0);
+    let mut cdf = Vec::with_capacity(n + 1);
+    cdf.push(0.0);
+    let mut previous = density(0.0);
+    let mut acc = 0.0;
+    for j in 1..=n {
+        let d = density(j as f64 / n as f64);
+        acc += 0.5 * (previous + d) / n as f64;
+        cdf.push(acc);
+        previous = d;
+    }
+    let total = acc;
+    let mut table = Vec::with_capacity(PERT_TABLE_CELLS + 1);
+    table.push(0.0);
+    let mut j = 0;
+    for k in 1..PERT_TABLE_CELLS {
+        let target = total * k as f64 / PERT_TABLE_CELLS as f64;
+        while cdf[j + 1] < target {
+            j += 1;
+        }
+        let cell = cdf[j + 1] - cdf[j];
+        let frac = if cell > 0.0 { (target - cdf[j]) / cell } else { 0.0 };
+        table.push((j as f64 + frac) / n as f64);
+    }
+    table.push(1.0);
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_quantile_inverts_cdf() {
+        for p in [1e-9, 0.001, 0.02, 0.3, 0.5, 0.8, 0.975, 0.999999] {
+            let x = normal_quantile(p);
+            assert!((normal_cdf(x) - p).abs() < 1e-12 * p.max(1e-3), "p {p} x {x}");
+        }
+        assert!((normal_quantile(0.975) - 1.959963984540054).abs() < 1e-9);
+    }
+
+    #[test]
+    fn thresholds_are_exact_for_dyadic_probabilities() {
+        assert_eq!(threshold(0.5), 1 << 31);
+        assert_eq!(threshold(1.0), 1 << 32);
+        assert_eq!(threshold(0.0), 0);
+    }
+}

@@ -128,3 +128,47 @@ impl Scenario {
             .any(|c| c.requires.iter().any(|k| k.expr.reads_coalition()))
     }
 }
+
+impl Date {
+    fn days_in_month(year: i32, month: u32) -> u32 {
+        match month {
+            4 | 6 | 9 | 11 => 30,
+            2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+            2 => 28,
+            _ => 31,
+        }
+    }
+
+    /// The date `months` months later: whole months move the calendar month
+    /// (the day clamped to the month's length), a fraction adds that share
+    /// of the following month's days, rounded.
+    pub fn plus_months(self, months: f64) -> Date {
+        let whole = libm::floor(months);
+        let index = self.year as i64 * 12 + (self.month as i64 - 1) + whole as i64;
+        let year = index.div_euclid(12) as i32;
+        let month = index.rem_euclid(12) as u32 + 1;
+        let day = self.day.min(Date::days_in_month(year, month));
+        let mut d = Date { year, month, day };
+        let extra = libm::round((months - whole) * Date::days_in_month(year, month) as f64) as u32;
+        for _ in 0..extra {
+            d = d.next_day();
+        }
+        d
+    }
+
+    fn next_day(self) -> Date {
+        if self.day < Date::days_in_month(self.year, self.month) {
+            Date { day: self.day + 1, ..self }
+        } else if self.month < 12 {
+            Date { month: self.month + 1, day: 1, ..self }
+        } else {
+            Date { year: self.year + 1, month: 1, day: 1 }
+        }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}

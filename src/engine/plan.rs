@@ -1,0 +1,241 @@
+//! The scenario compiled for sampling: thresholds, quantile samplers,
+//! stream numbers, role groups and the month rows of the timeline, all
+//! computed once before the first trial.
+
+use super::sample::{threshold, Sampler};
+use super::streams::{stream_id, Draw};
+use crate::scenario::{Prob, Scenario, StateProbs};
+
+/// A Bernoulli draw: `word < threshold`, the threshold fixed or chosen by
+/// the state of one condition.
+#[derive(Debug, Clone)]
+pub enum Bernoulli {
+    Fixed(u64),
+    Given { condition: usize, thresholds: Vec<u64> },
+}
+
+impl Bernoulli {
+    fn new(p: &Prob) -> Bernoulli {
+        match p {
+            Prob::Fixed(p) => Bernoulli::Fixed(threshold(*p)),
+            Prob::Given { condition, by_state } => Bernoulli::Given {
+                condition: *condition,
+                thresholds: by_state.iter().map(|p| threshold(*p)).collect(),
+            },
+        }
+    }
+
+    /// The outcome when it does not depend on the word (p = 0 or 1).
+    pub fn certain(&self) -> Option<bool> {
+        match self {
+            Bernoulli::Fixed(0) => Some(false),
+            Bernoulli::Fixed(t) if *t >= 1 << 32 => Some(true),
+            _ => None,
+        }
+    }
+}
+
+/// How to draw one condition's state.
+#[derive(Debug, Clone)]
+pub struct ConditionPlan {
+    pub index: usize,
+    pub stream: u64,
+    /// The parent condition whose state picks the row, if any.
+    pub parent: Option<usize>,
+    /// Per row, cumulative thresholds: state k is the first with word < cut[k].
+    pub cuts: Vec<Vec<u64>>,
+}
+
+/// How to draw one contributor.
+#[derive(Debug, Clone)]
+pub struct ContributorPlan {
+    pub willing: Bernoulli,
+    pub vetoed: Bernoulli,
+    pub troops: Sampler,
+    pub delivery: Sampler,
+    pub lead: Sampler,
+    /// Stream numbers: willing, vetoed, pledge, delivery, lead time.
+    pub streams: [u64; 5],
+    /// Clauses that read only conditions.
+    pub condition_clauses: Vec<usize>,
+    /// Clauses that read the coalition.
+    pub coalition_clauses: Vec<usize>,
+    /// Index into `Plan::groups`.
+    pub group: usize,
+}
+
+/// The month rows of the timeline.
+#[derive(Debug, Clone, Copy)]
+pub struct Rows {
+    /// The horizon (months), if any.
+    pub horizon: Option<f64>,
+}
+
+impl Rows {
+    /// Row index at which personnel with this lead time count, or None when
+    /// it arrives after the horizon.
+    #[inline]
+    pub fn row_of(&self, lead: f64) -> Option<u16> {
+        let whole = libm::ceil(lead);
+        match self.horizon {
+            None => Some(whole as u16),
+            Some(h) if lead > h => None,
+            Some(h) if whole <= libm::floor(h) => Some(whole as u16),
+            Some(h) => Some(libm::floor(h) as u16 + 1),
+        }
+    }
+
+    /// The fixed number of rows with a horizon.
+    pub fn fixed_count(&self) -> Option<usize> {
+        self.horizon.map(|h| {
+            let whole = libm::floor(h);
+            whole as usize + 1 + usize::from(h > whole)
+        })
+    }
+
+    /// The month a row stands for.
+    pub fn month(&self, row: usize) -> f64 {
+        match self.horizon {
+            Some(h) if row as f64 > libm::floor(h) => h,
+            _ => row as f64,
+        }
+    }
+}
+
+/// One Hall-condition check: a set of roles with positive minimums.
+#[derive(Debug, Clone)]
+pub struct HallSet {
+    /// Sum of the minimums of the roles in the set (people).
+    pub demand: u64,
+    /// Groups whose contributors accept some role of the set.
+    pub groups: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub conditions: Vec<ConditionPlan>,
+    pub contributors: Vec<ContributorPlan>,
+    /// Distinct sets of accepted roles (bit r = role r).
+    pub groups: Vec<u32>,
+    /// Per role: the groups accepting it.
+    pub role_groups: Vec<u64>,
+    pub hall: Vec<HallSet>,
+    /// True when some clause reads the coalition.
+    pub cascade: bool,
+    pub rows: Rows,
+    pub target: u64,
+    /// Number of conditions.
+    pub condition_count: usize,
+    /// Whether coalitions are tallied (at most 20 contributors).
+    pub track_coalitions: bool,
+}
+
+impl Plan {
+    pub fn new(s: &Scenario) -> Plan {
+        let conditions = s
+            .condition_order
+            .iter()
+            .map(|&i| {
+                let c = &s.conditions[i];
+                let (parent, rows) = match &c.probs {
+                    StateProbs::Fixed(p) => (None, vec![p.clone()]),
+                    StateProbs::Given { parent, rows } => (Some(*parent), rows.clone()),
+                };
+                ConditionPlan {
+                    index: i,
+                    stream: stream_id(Draw::State, &c.name),
+                    parent,
+                    cuts: rows.iter().map(|r| cumulative_cuts(r)).collect(),
+                }
+            })
+            .collect();
+        let mut groups: Vec<u32> = Vec::new();
+        let contributors = s
+            .contributors
+            .iter()
+            .map(|c| {
+                let mask = c.roles.iter().fold(0u32, |m, r| m | 1 << r);
+                let group = groups.iter().position(|g| *g == mask).unwrap_or_else(|| {
+                    groups.push(mask);
+                    groups.len() - 1
+                });
+                let (coalition, condition): (Vec<usize>, Vec<usize>) =
+                    (0..c.requires.len()).partition(|&k| c.requires[k].expr.reads_coalition());
+                ContributorPlan {
+                    willing: Bernoulli::new(&c.p_join),
+                    vetoed: Bernoulli::new(&c.veto),
+                    troops: Sampler::new(&c.troops),
+                    delivery: Sampler::new(&c.delivery),
+                    lead: Sampler::new(&c.lead_months),
+                    streams: [Draw::Willing, Draw::Vetoed, Draw::Pledge, Draw::Delivery, Draw::LeadTime]
+                        .map(|d| stream_id(d, &c.name)),
+                    condition_clauses: condition,
+                    coalition_clauses: coalition,
+                    group,
+                }
+            })
+            .collect();
+        let role_groups: Vec<u64> = (0..s.roles.len())
+            .map(|r| {
+                groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| *g >> r & 1 == 1)
+                    .fold(0u64, |m, (k, _)| m | 1 << k)
+            })
+            .collect();
+        let needed: Vec<usize> = (0..s.roles.len()).filter(|&r| s.roles[r].minimum > 0).collect();
+        let hall = (1u32..1 << needed.len())
+            .map(|subset| {
+                let members = needed.iter().enumerate().filter(|(k, _)| subset >> k & 1 == 1);
+                let (demand, groups) = members.fold((0, 0), |(d, g), (_, &r)| {
+                    (d + s.roles[r].minimum, g | role_groups[r])
+                });
+                HallSet { demand, groups }
+            })
+            .collect();
+        Plan {
+            conditions,
+            contributors,
+            groups,
+            role_groups,
+            hall,
+            cascade: s.has_coalition_clauses(),
+            rows: Rows { horizon: s.horizon_months },
+            target: s.target,
+            condition_count: s.conditions.len(),
+            track_coalitions: s.contributors.len() <= 20,
+        }
+    }
+
+    /// True when the arrived personnel per group meet every role minimum.
+    #[inline]
+    pub fn roles_met(&self, group_sums: &[u64]) -> bool {
+        self.hall.iter().all(|h| {
+            let mut supply = 0;
+            let mut bits = h.groups;
+            while bits != 0 {
+                supply += group_sums[bits.trailing_zeros() as usize];
+                bits &= bits - 1;
+            }
+            supply >= h.demand
+        })
+    }
+}
+
+/// Cumulative thresholds of a categorical draw; the last is 2³² so that
+/// every word lands in some state.
+fn cumulative_cuts(probs: &[f64]) -> Vec<u64> {
+    let mut acc = 0.0;
+    let mut cuts: Vec<u64> = probs
+        .iter()
+        .map(|p| {
+            acc += p;
+            threshold(acc)
+        })
+        .collect();
+    if let Some(last) = cuts.last_mut() {
+        *last = 1 << 32;
+    }
+    cuts
+}

@@ -1,0 +1,5 @@
+//! From integer tallies to estimates and intervals.
+
+pub mod interval;
+pub mod results;
+pub mod tally;

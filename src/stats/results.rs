@@ -1,0 +1,292 @@
+//! The result tables of spec §4, computed from a tally: estimates,
+//! Wilson intervals for probabilities and normal intervals for means.
+
+use super::interval::{mean_interval, wilson};
+use super::tally::Tally;
+use crate::engine::plan::Rows;
+use crate::scenario::Scenario;
+
+/// One cell of a result table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(u64),
+    Num(f64),
+    /// Undefined (e.g. a conditional probability whose condition never occurred).
+    Empty,
+}
+
+impl Cell {
+    fn opt(v: Option<f64>) -> Cell {
+        v.map_or(Cell::Empty, Cell::Num)
+    }
+
+    /// The cell as CSV text: f64 with Rust's shortest round-trip formatting,
+    /// never NaN or inf.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(v) => v.to_string(),
+            Cell::Num(v) if v.is_finite() => format!("{v}"),
+            Cell::Num(_) | Cell::Empty => String::new(),
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Cell::Int(v) => Some(*v as f64),
+            Cell::Num(v) => Some(*v),
+            _ => None,
+        }
+    }
+}
+
+/// A result file's content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// File name, e.g. `summary.csv`.
+    pub file: &'static str,
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// The row whose first cell is the text `key`.
+    pub fn row(&self, key: &str) -> Option<&[Cell]> {
+        self.rows
+            .iter()
+            .find(|r| matches!(r.first(), Some(Cell::Text(k)) if k == key))
+            .map(|r| r.as_slice())
+    }
+}
+
+fn ratio(k: u64, n: u64) -> Option<f64> {
+    (n > 0).then(|| k as f64 / n as f64)
+}
+
+/// Estimate and Wilson interval cells of k in n.
+fn prob_cells(k: u64, n: u64) -> [Cell; 3] {
+    match wilson(k, n) {
+        Some((lo, hi)) => [Cell::opt(ratio(k, n)), Cell::Num(lo), Cell::Num(hi)],
+        None => [Cell::Empty, Cell::Empty, Cell::Empty],
+    }
+}
+
+/// The smallest whole x with P(personnel <= x) >= nn/100.
+pub fn quantile(histogram: &[u64], n: u64, nn: u64) -> u64 {
+    let mut below = 0u64;
+    for (x, count) in histogram.iter().enumerate() {
+        below += count;
+        if below as u128 * 100 >= nn as u128 * n as u128 {
+            return x as u64;
+        }
+    }
+    histogram.len().saturating_sub(1) as u64
+}
+
+/// Every result table of a run, in file order.
+pub fn tables(s: &Scenario, t: &Tally) -> Vec<Table> {
+    let mut out = vec![summary(t), contributors(s, t), blockers(s, t), roles(s, t), conditions(s, t)];
+    if s.contributors.len() <= 20 {
+        out.push(coalitions(s, t));
+    }
+    out.push(exceedance(s, t));
+    out.push(timeline(s, t));
+    out
+}
+
+pub fn summary(t: &Tally) -> Table {
+    let n = t.trials;
+    let mut rows = Vec::new();
+    for (name, k) in [("p_success", t.success), ("p_target_reached", t.reached), ("p_roles_met", t.roles_met)] {
+        let mut row = vec![Cell::Text(name.into())];
+        row.extend(prob_cells(k, n));
+        rows.push(row);
+    }
+    let mean = match mean_interval(t.personnel_sum, t.personnel_sq, n) {
+        Some((m, lo, hi)) => vec![Cell::Num(m), Cell::Num(lo), Cell::Num(hi)],
+        None => vec![Cell::Empty, Cell::Empty, Cell::Empty],
+    };
+    rows.push([vec![Cell::Text("mean_personnel".into())], mean].concat());
+    for nn in [5, 50, 95] {
+        rows.push(vec![
+            Cell::Text(format!("personnel_p{nn:02}")),
+            Cell::Int(quantile(&t.histogram, n, nn)),
+            Cell::Empty,
+            Cell::Empty,
+        ]);
+    }
+    Table { file: "summary.csv", header: vec!["metric", "estimate", "ci_low", "ci_high"], rows }
+}
+
+fn contributors(s: &Scenario, t: &Tally) -> Table {
+    let rows = s
+        .contributors
+        .iter()
+        .zip(&t.contributors)
+        .map(|(c, ct)| {
+            let mut row = vec![Cell::Text(c.name.clone())];
+            row.extend(prob_cells(ct.joined, t.trials));
+            row.push(Cell::opt(ratio(ct.arrived_sum, ct.joined)));
+            row.push(Cell::opt(ratio(ct.joined_success, t.success)));
+            row.push(Cell::opt(ratio(ct.pivotal, t.trials)));
+            row
+        })
+        .collect();
+    Table {
+        file: "contributors.csv",
+        header: vec![
+            "contributor",
+            "p_joined",
+            "ci_low",
+            "ci_high",
+            "mean_personnel_if_joined",
+            "p_joined_given_success",
+            "p_pivotal",
+        ],
+        rows,
+    }
+}
+
+/// The reasons of one contributor, in blocker order.
+pub fn reasons(s: &Scenario, i: usize) -> Vec<String> {
+    let c = &s.contributors[i];
+    let mut r = vec!["declined".to_string(), "vetoed".to_string()];
+    r.extend(c.requires.iter().map(|k| k.text.clone()));
+    if s.horizon_months.is_some() {
+        r.push("late".into());
+    }
+    r
+}
+
+fn blockers(s: &Scenario, t: &Tally) -> Table {
+    let mut rows = Vec::new();
+    for (i, (c, ct)) in s.contributors.iter().zip(&t.contributors).enumerate() {
+        for (k, reason) in reasons(s, i).into_iter().enumerate() {
+            rows.push(vec![
+                Cell::Text(c.name.clone()),
+                Cell::Text(reason),
+                Cell::opt(ratio(ct.first[k], t.trials)),
+                Cell::opt(ratio(ct.any[k], t.trials)),
+            ]);
+        }
+    }
+    Table { file: "blockers.csv", header: vec!["contributor", "reason", "p_first", "p_any"], rows }
+}
+
+fn roles(s: &Scenario, t: &Tally) -> Table {
+    let rows = s
+        .roles
+        .iter()
+        .zip(&t.roles)
+        .map(|(r, rt)| {
+            vec![
+                Cell::Text(r.name.clone()),
+                Cell::Int(r.minimum),
+                Cell::opt(ratio(rt.met, t.trials)),
+                Cell::opt(ratio(rt.available_sum, t.trials)),
+            ]
+        })
+        .collect();
+    Table { file: "roles.csv", header: vec!["role", "minimum", "p_met", "mean_available"], rows }
+}
+
+fn conditions(s: &Scenario, t: &Tally) -> Table {
+    let mut rows = Vec::new();
+    for (c, ct) in s.conditions.iter().zip(&t.conditions) {
+        for (state, st) in c.states.iter().zip(ct) {
+            let mut row = vec![
+                Cell::Text(c.name.clone()),
+                Cell::Text(state.clone()),
+                Cell::opt(ratio(st.trials, t.trials)),
+            ];
+            row.extend(prob_cells(st.success, st.trials));
+            rows.push(row);
+        }
+    }
+    Table {
+        file: "conditions.csv",
+        header: vec!["condition", "state", "p_state", "p_success_given_state", "ci_low", "ci_high"],
+        rows,
+    }
+}
+
+/// The names of a coalition, joined by `+`, or `(none)`.
+pub fn coalition_name(s: &Scenario, mask: u64) -> String {
+    let names: Vec<&str> = (0..s.contributors.len())
+        .filter(|i| mask >> i & 1 == 1)
+        .map(|i| s.contributors[i].name.as_str())
+        .collect();
+    if names.is_empty() { "(none)".into() } else { names.join("+") }
+}
+
+fn coalitions(s: &Scenario, t: &Tally) -> Table {
+    let mut all: Vec<(String, [u64; 2])> =
+        t.coalitions.iter().map(|(m, c)| (coalition_name(s, *m), *c)).collect();
+    all.sort_by(|a, b| b.1[0].cmp(&a.1[0]).then_with(|| a.0.cmp(&b.0)));
+    all.truncate(20);
+    let rows = all
+        .into_iter()
+        .map(|(name, [n, k])| {
+            vec![Cell::Text(name), Cell::opt(ratio(n, t.trials)), Cell::opt(ratio(k, n))]
+        })
+        .collect();
+    Table { file: "coalitions.csv", header: vec!["coalition", "p", "p_success_given"], rows }
+}
+
+/// Whole-person step of the exceedance table: target/40 rounded, at least 1.
+pub fn exceedance_step(target: u64) -> u64 {
+    ((target + 20) / 40).max(1)
+}
+
+fn exceedance(s: &Scenario, t: &Tally) -> Table {
+    let step = exceedance_step(s.target);
+    let largest = t.histogram.len().saturating_sub(1) as u64;
+    // at_least[x] = trials with personnel >= x
+    let mut rows = Vec::new();
+    let mut above: u64 = t.trials;
+    let mut x = 0u64;
+    let mut next_counted = 0usize;
+    loop {
+        while (next_counted as u64) < x && next_counted < t.histogram.len() {
+            above -= t.histogram[next_counted];
+            next_counted += 1;
+        }
+        let mut row = vec![Cell::Int(x)];
+        row.extend(prob_cells(above, t.trials));
+        rows.push(row);
+        if x > largest {
+            break;
+        }
+        x += step;
+    }
+    Table { file: "exceedance.csv", header: vec!["personnel", "p_at_least", "ci_low", "ci_high"], rows }
+}
+
+fn timeline(s: &Scenario, t: &Tally) -> Table {
+    let rows_def = Rows { horizon: s.horizon_months };
+    let count = rows_def.fixed_count().unwrap_or((t.timeline.rows_seen as usize).max(1));
+    let (mut reached, mut success, mut personnel) = (0u64, 0u64, 0u64);
+    let at = |v: &Vec<u64>, k: usize| v.get(k).copied().unwrap_or(0);
+    let rows = (0..count)
+        .map(|k| {
+            reached += at(&t.timeline.first_reached, k);
+            success += at(&t.timeline.first_success, k);
+            personnel += at(&t.timeline.arriving, k);
+            let month = rows_def.month(k);
+            let mut row = vec![
+                Cell::Num(month),
+                s.start.map_or(Cell::Empty, |d| Cell::Text(d.plus_months(month).to_string())),
+                Cell::opt(ratio(reached, t.trials)),
+            ];
+            row.extend(prob_cells(success, t.trials));
+            row.push(Cell::opt(ratio(personnel, t.trials)));
+            row
+        })
+        .collect();
+    Table {
+        file: "timeline.csv",
+        header: vec!["month", "date", "p_target_reached", "p_success", "ci_low", "ci_high", "mean_personnel"],
+        rows,
+    }
+}

@@ -1,0 +1,181 @@
+//! Integer tallies of a run: plain counters with an exact `merge`, so that
+//! threads, batches and shards combine to the same numbers in any order.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Everything the result files are computed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Trials counted.
+    pub trials: u64,
+    /// Trials that succeeded (target reached and roles met).
+    pub success: u64,
+    /// Trials whose arrived personnel reached the target.
+    pub reached: u64,
+    /// Trials whose role minimums were met.
+    pub roles_met: u64,
+    /// Sum of arrived personnel over trials (people).
+    pub personnel_sum: u64,
+    /// Sum of squared arrived personnel, as decimal text (people², u128).
+    #[serde(with = "u128_text")]
+    pub personnel_sq: u128,
+    /// `histogram[x]`: trials whose arrived personnel was exactly x people.
+    pub histogram: Vec<u64>,
+    pub contributors: Vec<ContributorTally>,
+    pub roles: Vec<RoleTally>,
+    /// Per condition, per state.
+    pub conditions: Vec<Vec<StateTally>>,
+    /// Final coalition (bit i = contributor i) -> [trials, successes];
+    /// kept only for scenarios with at most 20 contributors.
+    pub coalitions: BTreeMap<u64, [u64; 2]>,
+    pub timeline: TimelineTally,
+}
+
+/// Counts of one contributor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContributorTally {
+    /// Trials in which it joined.
+    pub joined: u64,
+    /// Trials in which it joined and the force succeeded.
+    pub joined_success: u64,
+    /// Trials in which it was pivotal.
+    pub pivotal: u64,
+    /// Arrived personnel summed over trials in which it joined (people).
+    pub arrived_sum: u64,
+    /// Per reason (declined, vetoed, each clause, late): trials in which it
+    /// was the first reason its personnel did not arrive.
+    pub first: Vec<u64>,
+    /// Per reason: trials in which it held and the personnel did not arrive.
+    pub any: Vec<u64>,
+}
+
+/// Counts of one role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleTally {
+    /// Trials in which the contributors accepting it alone supplied its minimum.
+    pub met: u64,
+    /// Their arrived personnel summed over trials (people).
+    pub available_sum: u64,
+}
+
+/// Counts of one condition state.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StateTally {
+    pub trials: u64,
+    pub success: u64,
+}
+
+/// Counts by timeline row (month).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TimelineTally {
+    /// `first_reached[k]`: trials that first reached the target at row k.
+    pub first_reached: Vec<u64>,
+    /// `first_success[k]`: trials that first succeeded at row k.
+    pub first_success: Vec<u64>,
+    /// `arriving[k]`: personnel arriving at row k, summed over trials (people).
+    pub arriving: Vec<u64>,
+    /// Rows needed: the largest row any joined contributor arrived at, plus one.
+    pub rows_seen: u64,
+}
+
+impl Tally {
+    /// An empty tally shaped for a scenario.
+    pub fn new(reasons: &[usize], roles: usize, states: &[usize]) -> Tally {
+        Tally {
+            trials: 0,
+            success: 0,
+            reached: 0,
+            roles_met: 0,
+            personnel_sum: 0,
+            personnel_sq: 0,
+            histogram: Vec::new(),
+            contributors: reasons
+                .iter()
+                .map(|&r| ContributorTally {
+                    joined: 0,
+                    joined_success: 0,
+                    pivotal: 0,
+                    arrived_sum: 0,
+                    first: vec![0; r],
+                    any: vec![0; r],
+                })
+                .collect(),
+            roles: vec![RoleTally { met: 0, available_sum: 0 }; roles],
+            conditions: states.iter().map(|&s| vec![StateTally::default(); s]).collect(),
+            coalitions: BTreeMap::new(),
+            timeline: TimelineTally::default(),
+        }
+    }
+
+    /// Adds `other` into `self`.
+    pub fn merge(&mut self, other: &Tally) {
+        self.trials += other.trials;
+        self.success += other.success;
+        self.reached += other.reached;
+        self.roles_met += other.roles_met;
+        self.personnel_sum += other.personnel_sum;
+        self.personnel_sq += other.personnel_sq;
+        add_vec(&mut self.histogram, &other.histogram);
+        for (a, b) in self.contributors.iter_mut().zip(&other.contributors) {
+            a.joined += b.joined;
+            a.joined_success += b.joined_success;
+            a.pivotal += b.pivotal;
+            a.arrived_sum += b.arrived_sum;
+            add_vec(&mut a.first, &b.first);
+            add_vec(&mut a.any, &b.any);
+        }
+        for (a, b) in self.roles.iter_mut().zip(&other.roles) {
+            a.met += b.met;
+            a.available_sum += b.available_sum;
+        }
+        for (a, b) in self.conditions.iter_mut().zip(&other.conditions) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.trials += y.trials;
+                x.success += y.success;
+            }
+        }
+        for (mask, [n, s]) in &other.coalitions {
+            let e = self.coalitions.entry(*mask).or_insert([0, 0]);
+            e[0] += n;
+            e[1] += s;
+        }
+        let (t, o) = (&mut self.timeline, &other.timeline);
+        add_vec(&mut t.first_reached, &o.first_reached);
+        add_vec(&mut t.first_success, &o.first_success);
+        add_vec(&mut t.arriving, &o.arriving);
+        t.rows_seen = t.rows_seen.max(o.rows_seen);
+    }
+}
+
+/// Adds `b` into `a` element by element, growing `a` as needed.
+pub fn add_vec(a: &mut Vec<u64>, b: &[u64]) {
+    if a.len() < b.len() {
+        a.resize(b.len(), 0);
+    }
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+/// Adds `n` at index `k`, growing the vector as needed.
+#[inline]
+pub fn bump(v: &mut Vec<u64>, k: usize, n: u64) {
+    if k >= v.len() {
+        v.resize(k + 1, 0);
+    }
+    v[k] += n;
+}
+
+mod u128_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
