@@ -1,9 +1,11 @@
 //! muster: Monte Carlo simulation of force-generation negotiations.
 //!
 //! Data flows one way: scenario (TOML -> validated `Scenario`) -> engine
-//! (integer tallies) -> stats (estimates and intervals) -> output (files).
+//! (integer tallies) -> stats (estimates and intervals) -> output (files),
+//! with `cli` wiring the commands together.
 
+pub mod cli;
 pub mod engine;
-pub mod stats;
-pub mod scenario;
 pub mod output;
+pub mod scenario;
+pub mod stats;

@@ -6,7 +6,7 @@ use super::plan::{Bernoulli, Plan};
 use super::sample::unit;
 use super::streams::Streams;
 use crate::scenario::Scenario;
-use crate::stats::tally::{bump, Tally};
+use crate::stats::tally::{Tally, bump};
 
 /// Trials per batch. Part of the results' definition only through the
 /// stopping points of precision mode and the shares of shards.
@@ -54,7 +54,11 @@ impl Scratch {
             row: vec![vec![0; BATCH]; n],
             total: vec![0; BATCH],
             group_sums: vec![0; BATCH * plan.groups.len().max(1)],
-            coalition_dense: if n <= 16 { vec![[0, 0]; 1 << n] } else { Vec::new() },
+            coalition_dense: if n <= 16 {
+                vec![[0, 0]; 1 << n]
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -83,7 +87,13 @@ pub fn run_batch(
 ) {
     draw_conditions(plan, streams, first, len, scratch);
     draw_contributors(s, plan, streams, first, len, scratch);
-    let Scratch { eligible, joined, states, pledge, .. } = scratch;
+    let Scratch {
+        eligible,
+        joined,
+        states,
+        pledge,
+        ..
+    } = scratch;
     if plan.cascade {
         let c = plan.condition_count;
         for t in 0..len {
@@ -141,7 +151,10 @@ fn draw_bernoulli(
                 masks[t] |= u64::from((words[t] as u64) < *thr) << shift;
             }
         }
-        Bernoulli::Given { condition, thresholds } => {
+        Bernoulli::Given {
+            condition,
+            thresholds,
+        } => {
             let c = plan.condition_count;
             for t in 0..len {
                 let thr = thresholds[states[t * c + condition] as usize];
@@ -166,8 +179,30 @@ fn draw_contributors(
     for (i, cp) in plan.contributors.iter().enumerate() {
         let bit = 1u64 << i;
         let [s_willing, s_vetoed, s_pledge, s_delivery, s_lead] = cp.streams;
-        draw_bernoulli(&cp.willing, s_willing, bit, plan, streams, first, len, &mut sc.words, &sc.states, &mut sc.willing);
-        draw_bernoulli(&cp.vetoed, s_vetoed, bit, plan, streams, first, len, &mut sc.words, &sc.states, &mut sc.vetoed);
+        draw_bernoulli(
+            &cp.willing,
+            s_willing,
+            bit,
+            plan,
+            streams,
+            first,
+            len,
+            &mut sc.words,
+            &sc.states,
+            &mut sc.willing,
+        );
+        draw_bernoulli(
+            &cp.vetoed,
+            s_vetoed,
+            bit,
+            plan,
+            streams,
+            first,
+            len,
+            &mut sc.words,
+            &sc.states,
+            &mut sc.vetoed,
+        );
 
         let pledge = &mut sc.pledge[i];
         if !cp.troops.is_fixed() {
@@ -202,7 +237,11 @@ fn draw_contributors(
             let mut ok = sc.willing[t] & !sc.vetoed[t] & bit;
             if ok != 0 {
                 let states = &sc.states[t * c..t * c + c];
-                if !cp.condition_clauses.iter().all(|&k| clauses[k].expr.holds(states, 0, 0)) {
+                if !cp
+                    .condition_clauses
+                    .iter()
+                    .all(|&k| clauses[k].expr.holds(states, 0, 0))
+                {
                     ok = 0;
                 }
             }
@@ -342,7 +381,14 @@ fn tally_trial(s: &Scenario, plan: &Plan, t: usize, sc: &mut Scratch, tally: &mu
     tally_blockers(s, plan, t, sc, tally);
 }
 
-fn tally_timeline(plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally, reached: bool, success: bool) {
+fn tally_timeline(
+    plan: &Plan,
+    t: usize,
+    sc: &Scratch,
+    tally: &mut Tally,
+    reached: bool,
+    success: bool,
+) {
     let joined = sc.joined[t];
     let arrived = joined & !sc.late[t];
     let tl = &mut tally.timeline;
@@ -352,7 +398,11 @@ fn tally_timeline(plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally, reache
         bits &= bits - 1;
         let row = sc.row[i][t];
         if row != LATE {
-            bump(&mut tl.arriving, row as usize, sc.deployed[i][t] as u64 * (arrived >> i & 1));
+            bump(
+                &mut tl.arriving,
+                row as usize,
+                sc.deployed[i][t] as u64 * (arrived >> i & 1),
+            );
             tl.rows_seen = tl.rows_seen.max(row as u64 + 1);
         }
     }
@@ -470,9 +520,16 @@ fn tally_blockers(s: &Scenario, plan: &Plan, t: usize, sc: &Scratch, tally: &mut
         };
         note(0, sc.willing[t] >> i & 1 == 0);
         note(1, sc.vetoed[t] >> i & 1 == 1);
-        let own = if joined >> i & 1 == 1 { sc.pledge[i][t] as u64 } else { 0 };
+        let own = if joined >> i & 1 == 1 {
+            sc.pledge[i][t] as u64
+        } else {
+            0
+        };
         for (k, clause) in contributor.requires.iter().enumerate() {
-            note(2 + k, !clause.expr.holds(states, joined, committed_all - own));
+            note(
+                2 + k,
+                !clause.expr.holds(states, joined, committed_all - own),
+            );
         }
         if plan.rows.horizon.is_some() {
             note(2 + contributor.requires.len(), sc.late[t] >> i & 1 == 1);

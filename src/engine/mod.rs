@@ -10,11 +10,11 @@ pub mod streams;
 
 use crate::scenario::Scenario;
 use crate::stats::tally::Tally;
-use batch::{run_batch, Scratch, BATCH};
+use batch::{BATCH, Scratch, run_batch};
 use plan::Plan;
 use rayon::prelude::*;
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use streams::Streams;
 
 /// Number of batches in a run of `trials` trials.
@@ -34,7 +34,8 @@ pub fn empty_tally(s: &Scenario) -> Tally {
 }
 
 /// Runs batches `batches` of a run of `trials` trials on `threads` threads.
-/// `done` counts finished trials, for progress display.
+/// `done` counts finished trials, for progress display; when `stop` is set
+/// the workers stop between batches and the result is None.
 pub fn run(
     s: &Scenario,
     seed: u64,
@@ -42,7 +43,8 @@ pub fn run(
     batches: Range<u64>,
     threads: usize,
     done: &AtomicU64,
-) -> Tally {
+    stop: &AtomicBool,
+) -> Option<Tally> {
     let plan = Plan::new(s);
     let streams = Streams::new(seed);
     let next = AtomicU64::new(batches.start);
@@ -51,7 +53,7 @@ pub fn run(
         let mut scratch = Scratch::new(&plan);
         loop {
             let b = next.fetch_add(1, Ordering::Relaxed);
-            if b >= batches.end {
+            if b >= batches.end || stop.load(Ordering::Relaxed) {
                 break;
             }
             let first = b * BATCH as u64;
@@ -71,9 +73,12 @@ pub fn run(
             Err(_) => vec![work()],
         }
     };
+    if stop.load(Ordering::Relaxed) {
+        return None;
+    }
     let mut total = empty_tally(s);
     for p in &parts {
         total.merge(p);
     }
-    total
+    Some(total)
 }

@@ -2,8 +2,8 @@
 //! stream numbers, role groups and the month rows of the timeline, all
 //! computed once before the first trial.
 
-use super::sample::{threshold, Sampler};
-use super::streams::{stream_id, Draw};
+use super::sample::{Sampler, threshold};
+use super::streams::{Draw, stream_id};
 use crate::scenario::{Prob, Scenario, StateProbs};
 
 /// A Bernoulli draw: `word < threshold`, the threshold fixed or chosen by
@@ -11,14 +11,20 @@ use crate::scenario::{Prob, Scenario, StateProbs};
 #[derive(Debug, Clone)]
 pub enum Bernoulli {
     Fixed(u64),
-    Given { condition: usize, thresholds: Vec<u64> },
+    Given {
+        condition: usize,
+        thresholds: Vec<u64>,
+    },
 }
 
 impl Bernoulli {
     fn new(p: &Prob) -> Bernoulli {
         match p {
             Prob::Fixed(p) => Bernoulli::Fixed(threshold(*p)),
-            Prob::Given { condition, by_state } => Bernoulli::Given {
+            Prob::Given {
+                condition,
+                by_state,
+            } => Bernoulli::Given {
                 condition: *condition,
                 thresholds: by_state.iter().map(|p| threshold(*p)).collect(),
             },
@@ -167,8 +173,14 @@ impl Plan {
                     troops: Sampler::new(&c.troops),
                     delivery: Sampler::new(&c.delivery),
                     lead: Sampler::new(&c.lead_months),
-                    streams: [Draw::Willing, Draw::Vetoed, Draw::Pledge, Draw::Delivery, Draw::LeadTime]
-                        .map(|d| stream_id(d, &c.name)),
+                    streams: [
+                        Draw::Willing,
+                        Draw::Vetoed,
+                        Draw::Pledge,
+                        Draw::Delivery,
+                        Draw::LeadTime,
+                    ]
+                    .map(|d| stream_id(d, &c.name)),
                     condition_clauses: condition,
                     coalition_clauses: coalition,
                     group,
@@ -184,10 +196,15 @@ impl Plan {
                     .fold(0u64, |m, (k, _)| m | 1 << k)
             })
             .collect();
-        let needed: Vec<usize> = (0..s.roles.len()).filter(|&r| s.roles[r].minimum > 0).collect();
+        let needed: Vec<usize> = (0..s.roles.len())
+            .filter(|&r| s.roles[r].minimum > 0)
+            .collect();
         let hall = (1u32..1 << needed.len())
             .map(|subset| {
-                let members = needed.iter().enumerate().filter(|(k, _)| subset >> k & 1 == 1);
+                let members = needed
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| subset >> k & 1 == 1);
                 let (demand, groups) = members.fold((0, 0), |(d, g), (_, &r)| {
                     (d + s.roles[r].minimum, g | role_groups[r])
                 });
@@ -201,7 +218,9 @@ impl Plan {
             role_groups,
             hall,
             cascade: s.has_coalition_clauses(),
-            rows: Rows { horizon: s.horizon_months },
+            rows: Rows {
+                horizon: s.horizon_months,
+            },
             target: s.target,
             condition_count: s.conditions.len(),
             track_coalitions: s.contributors.len() <= 20,

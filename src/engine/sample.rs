@@ -30,18 +30,44 @@ pub fn threshold(p: f64) -> u64 {
 #[derive(Debug, Clone)]
 pub enum Sampler {
     Fixed(f64),
-    Uniform { min: f64, width: f64 },
-    Triangular { min: f64, max: f64, split: f64, left: f64, right: f64 },
-    Table { min: f64, width: f64, quantiles: Vec<f64> },
-    Normal { mean: f64, sd: f64, p_low: f64, p_width: f64, min: f64, max: f64 },
-    Discrete { cumulative: Vec<f64>, values: Vec<f64> },
+    Uniform {
+        min: f64,
+        width: f64,
+    },
+    Triangular {
+        min: f64,
+        max: f64,
+        split: f64,
+        left: f64,
+        right: f64,
+    },
+    Table {
+        min: f64,
+        width: f64,
+        quantiles: Vec<f64>,
+    },
+    Normal {
+        mean: f64,
+        sd: f64,
+        p_low: f64,
+        p_width: f64,
+        min: f64,
+        max: f64,
+    },
+    Discrete {
+        cumulative: Vec<f64>,
+        values: Vec<f64>,
+    },
 }
 
 impl Sampler {
     pub fn new(dist: &Dist) -> Sampler {
         match dist {
             Dist::Fixed(v) => Sampler::Fixed(*v),
-            Dist::Uniform { min, max } => Sampler::Uniform { min: *min, width: max - min },
+            Dist::Uniform { min, max } => Sampler::Uniform {
+                min: *min,
+                width: max - min,
+            },
             Dist::Triangular { min, mode, max } => {
                 let width = max - min;
                 Sampler::Triangular {
@@ -56,7 +82,11 @@ impl Sampler {
                 let width = max - min;
                 let alpha = 1.0 + 4.0 * (mode - min) / width;
                 let beta = 1.0 + 4.0 * (max - mode) / width;
-                Sampler::Table { min: *min, width, quantiles: beta_quantile_table(alpha, beta) }
+                Sampler::Table {
+                    min: *min,
+                    width,
+                    quantiles: beta_quantile_table(alpha, beta),
+                }
             }
             Dist::Normal { mean, sd, min, max } => {
                 let p_low = normal_cdf((min - mean) / sd);
@@ -83,7 +113,10 @@ impl Sampler {
                 if let Some(last) = cumulative.last_mut() {
                     *last = f64::INFINITY;
                 }
-                Sampler::Discrete { cumulative, values: values.clone() }
+                Sampler::Discrete {
+                    cumulative,
+                    values: values.clone(),
+                }
             }
         }
     }
@@ -99,25 +132,45 @@ impl Sampler {
         match self {
             Sampler::Fixed(v) => *v,
             Sampler::Uniform { min, width } => min + u * width,
-            Sampler::Triangular { min, max, split, left, right } => {
+            Sampler::Triangular {
+                min,
+                max,
+                split,
+                left,
+                right,
+            } => {
                 if u < *split {
                     min + (u * left).sqrt()
                 } else {
                     max - ((1.0 - u) * right).sqrt()
                 }
             }
-            Sampler::Table { min, width, quantiles } => {
+            Sampler::Table {
+                min,
+                width,
+                quantiles,
+            } => {
                 let pos = u * PERT_TABLE_CELLS as f64;
                 let k = (pos as usize).min(PERT_TABLE_CELLS - 1);
                 let frac = pos - k as f64;
                 min + width * (quantiles[k] + frac * (quantiles[k + 1] - quantiles[k]))
             }
-            Sampler::Normal { mean, sd, p_low, p_width, min, max } => {
+            Sampler::Normal {
+                mean,
+                sd,
+                p_low,
+                p_width,
+                min,
+                max,
+            } => {
                 let x = mean + sd * normal_quantile(p_low + u * p_width);
                 x.clamp(*min, *max)
             }
             Sampler::Discrete { cumulative, values } => {
-                let k = cumulative.iter().position(|c| u < *c).unwrap_or(values.len() - 1);
+                let k = cumulative
+                    .iter()
+                    .position(|c| u < *c)
+                    .unwrap_or(values.len() - 1);
                 values[k]
             }
         }
@@ -150,19 +203,33 @@ pub fn normal_cdf(x: f64) -> f64 {
 /// (relative error 1.15e-9) refined by one Halley step on erfc.
 pub fn normal_quantile(p: f64) -> f64 {
     const A: [f64; 6] = [
-        -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2,
-        1.383577518672690e2, -3.066479806614716e1, 2.506628277459239,
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.383577518672690e2,
+        -3.066479806614716e1,
+        2.506628277459239,
     ];
     const B: [f64; 5] = [
-        -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2,
-        6.680131188771972e1, -1.328068155288572e1,
+        -5.447609879822406e1,
+        1.615858368580409e2,
+        -1.556989798598866e2,
+        6.680131188771972e1,
+        -1.328068155288572e1,
     ];
     const C: [f64; 6] = [
-        -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838,
-        -2.549732539343734, 4.374664141464968, 2.938163982698783,
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
     ];
     const D: [f64; 4] = [
-        7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416,
+        7.784695709041462e-3,
+        3.224671290700398e-1,
+        2.445134137142996,
+        3.754408661907416,
     ];
     if p <= 0.0 {
         return f64::NEG_INFINITY;
@@ -215,7 +282,11 @@ fn beta_quantile_table(alpha: f64, beta: f64) -> Vec<f64> {
             j += 1;
         }
         let cell = cdf[j + 1] - cdf[j];
-        let frac = if cell > 0.0 { (target - cdf[j]) / cell } else { 0.0 };
+        let frac = if cell > 0.0 {
+            (target - cdf[j]) / cell
+        } else {
+            0.0
+        };
         table.push((j as f64 + frac) / n as f64);
     }
     table.push(1.0);
@@ -230,7 +301,10 @@ mod tests {
     fn normal_quantile_inverts_cdf() {
         for p in [1e-9, 0.001, 0.02, 0.3, 0.5, 0.8, 0.975, 0.999999] {
             let x = normal_quantile(p);
-            assert!((normal_cdf(x) - p).abs() < 1e-12 * p.max(1e-3), "p {p} x {x}");
+            assert!(
+                (normal_cdf(x) - p).abs() < 1e-12 * p.max(1e-3),
+                "p {p} x {x}"
+            );
         }
         assert!((normal_quantile(0.975) - 1.959963984540054).abs() < 1e-9);
     }

@@ -58,7 +58,9 @@ pub struct Streams {
 
 impl Streams {
     pub fn new(seed: u64) -> Streams {
-        Streams { base: ChaCha8Rng::seed_from_u64(seed) }
+        Streams {
+            base: ChaCha8Rng::seed_from_u64(seed),
+        }
     }
 
     /// Fills `out` with words `first_trial ..` of stream `stream`.

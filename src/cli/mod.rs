@@ -1,0 +1,62 @@
+//! The command line: clap definitions and dispatch. Each subcommand lives in
+//! its own file with a `run(args) -> Result<()>`.
+
+pub mod check;
+pub mod merge;
+pub mod pipeline;
+pub mod progress;
+pub mod run;
+
+use clap::{Parser, Subcommand};
+
+/// Monte Carlo simulation of force-generation negotiations.
+#[derive(Debug, Parser)]
+#[command(name = "muster", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenarios and write their result folders.
+    Run(run::RunArgs),
+    /// Validate scenarios without running them and describe them.
+    Check(check::CheckArgs),
+    /// Combine shard parts into the result folder of the whole run.
+    Merge(merge::MergeArgs),
+}
+
+/// An error that maps to an exit status.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad usage or an invalid scenario: status 2.
+    Usage(String),
+    /// The run itself failed: status 1.
+    Run(anyhow::Error),
+    /// Interrupted by a signal: status 130.
+    Interrupted,
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        Failure::Run(e)
+    }
+}
+
+impl From<crate::scenario::ScenarioError> for Failure {
+    fn from(e: crate::scenario::ScenarioError) -> Failure {
+        Failure::Usage(e.to_string())
+    }
+}
+
+pub type Outcome = Result<(), Failure>;
+
+/// Runs the parsed command line.
+pub fn dispatch(cli: Cli) -> Outcome {
+    match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Merge(a) => merge::run(a),
+    }
+}

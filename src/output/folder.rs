@@ -1,0 +1,165 @@
+//! Result folders that are never half-written: files go into a hidden
+//! temporary folder beside the destination, which is swapped into place in
+//! one atomic step (`renameat2` with `RENAME_EXCHANGE` on Linux). A folder
+//! that holds files muster did not write is left alone unless forced, and
+//! then only muster's own files are replaced, each atomically.
+
+use super::run_record::RunRecord;
+use anyhow::{Context, Result, bail};
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+/// A destination being prepared.
+pub struct Staging {
+    /// The destination, symlinks resolved.
+    pub dest: PathBuf,
+    /// The hidden folder the new files are written into.
+    pub tmp: PathBuf,
+    /// Files in the destination that muster did not write.
+    foreign: Vec<String>,
+    /// muster's files already in the destination.
+    previous: Vec<String>,
+}
+
+const TMP_MARK: &str = ".muster-tmp-";
+
+/// Error text when a folder holds other files.
+fn refuse(dest: &Path, foreign: &[String]) -> anyhow::Error {
+    let shown: Vec<&str> = foreign.iter().take(5).map(|s| s.as_str()).collect();
+    anyhow::anyhow!(
+        "refusing to write into {}: it holds files muster did not write ({}{}); \
+         choose another --out or pass --force to replace only muster's own files",
+        dest.display(),
+        shown.join(", "),
+        if foreign.len() > 5 { ", ..." } else { "" }
+    )
+}
+
+/// Prepares to write a result folder at `dest`. Returns the staging area
+/// and, when `dest` was a symlink, the path it resolves to.
+pub fn prepare(dest: &Path, force: bool) -> Result<Staging> {
+    let mut dest = dest.to_path_buf();
+    if dest.is_symlink() {
+        dest = std::fs::canonicalize(&dest)
+            .with_context(|| format!("{}: the symlink points nowhere", dest.display()))?;
+    }
+    let name = dest
+        .file_name()
+        .with_context(|| format!("{}: not a folder name", dest.display()))?
+        .to_string_lossy()
+        .into_owned();
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    remove_stale_temporaries(&parent, &name);
+    let (mut foreign, mut previous) = (Vec::new(), Vec::new());
+    if dest.exists() {
+        if !dest.is_dir() {
+            bail!(
+                "{} exists and is not a folder; choose another --out",
+                dest.display()
+            );
+        }
+        let ours = RunRecord::read(&dest).map(|r| r.files).unwrap_or_default();
+        for entry in std::fs::read_dir(&dest)? {
+            let f = entry?.file_name().to_string_lossy().into_owned();
+            if f == "run.toml" || ours.contains(&f) {
+                previous.push(f);
+            } else {
+                foreign.push(f);
+            }
+        }
+        foreign.sort();
+        if !foreign.is_empty() && !force {
+            return Err(refuse(&dest, &foreign));
+        }
+    }
+    let tmp = parent.join(format!(".{name}{TMP_MARK}{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).ok();
+    }
+    std::fs::create_dir(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    Ok(Staging {
+        dest,
+        tmp,
+        foreign,
+        previous,
+    })
+}
+
+impl Staging {
+    /// Puts the staged files in place. Every file written must be in `files`.
+    pub fn commit(self) -> Result<()> {
+        if !self.dest.exists() {
+            std::fs::rename(&self.tmp, &self.dest)
+                .with_context(|| format!("moving results into {}", self.dest.display()))?;
+        } else if self.foreign.is_empty() {
+            exchange(&self.tmp, &self.dest)?;
+            std::fs::remove_dir_all(&self.tmp).ok();
+        } else {
+            // Forced into a shared folder: replace our files one by one.
+            let mut new = Vec::new();
+            for entry in std::fs::read_dir(&self.tmp)? {
+                let f = entry?.file_name();
+                std::fs::rename(self.tmp.join(&f), self.dest.join(&f))?;
+                new.push(f.to_string_lossy().into_owned());
+            }
+            for old in &self.previous {
+                if !new.contains(old) {
+                    std::fs::remove_file(self.dest.join(old)).ok();
+                }
+            }
+            std::fs::remove_dir_all(&self.tmp).ok();
+        }
+        Ok(())
+    }
+
+    /// Removes the staging folder (after a failure or an interruption).
+    pub fn abandon(self) {
+        std::fs::remove_dir_all(&self.tmp).ok();
+    }
+}
+
+/// Swaps two paths atomically.
+fn exchange(a: &Path, b: &Path) -> Result<()> {
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths; renameat2 reads them only.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc != 0 {
+        let err = std::io::Error::last_os_error();
+        bail!("swapping {} into place: {err}", b.display());
+    }
+    Ok(())
+}
+
+/// Removes temporaries of `name` left by runs that are no longer alive.
+fn remove_stale_temporaries(parent: &Path, name: &str) {
+    let prefix = format!(".{name}{TMP_MARK}");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let f = entry.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = f.strip_prefix(&prefix) {
+            let alive = pid.parse::<u32>().is_ok_and(|p| {
+                p != std::process::id() && Path::new(&format!("/proc/{p}")).exists()
+            });
+            if !alive {
+                std::fs::remove_dir_all(entry.path()).ok();
+            }
+        }
+    }
+}
