@@ -43,7 +43,9 @@ pub enum Expr {
     And(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
     /// A boolean condition is true (its state 0).
-    IsTrue { condition: usize },
+    IsTrue {
+        condition: usize,
+    },
     /// A categorical condition compared with one of its states (by index).
     State {
         condition: usize,
@@ -51,9 +53,14 @@ pub enum Expr {
         state: usize,
     },
     /// The contributor with this index has joined.
-    Joined { contributor: usize },
+    Joined {
+        contributor: usize,
+    },
     /// Pledged personnel of the other joined contributors compared with a number (people).
-    Committed { op: CmpOp, personnel: u64 },
+    Committed {
+        op: CmpOp,
+        personnel: u64,
+    },
 }
 
 impl Expr {
@@ -62,7 +69,9 @@ impl Expr {
     /// is the pledged personnel of the other joined contributors.
     pub fn holds(&self, states: &[u8], joined: u64, committed: u64) -> bool {
         match self {
-            Expr::Or(a, b) => a.holds(states, joined, committed) || b.holds(states, joined, committed),
+            Expr::Or(a, b) => {
+                a.holds(states, joined, committed) || b.holds(states, joined, committed)
+            }
             Expr::And(a, b) => {
                 a.holds(states, joined, committed) && b.holds(states, joined, committed)
             }
@@ -97,7 +106,9 @@ impl Expr {
 
     fn non_monotone(&self, positive: bool) -> bool {
         match self {
-            Expr::Or(a, b) | Expr::And(a, b) => a.non_monotone(positive) || b.non_monotone(positive),
+            Expr::Or(a, b) | Expr::And(a, b) => {
+                a.non_monotone(positive) || b.non_monotone(positive)
+            }
             Expr::Not(a) => a.non_monotone(!positive),
             Expr::Joined { .. } => !positive,
             Expr::Committed { op, .. } => match op {

@@ -32,9 +32,10 @@ impl Dist {
             Dist::Uniform { min, max }
             | Dist::Triangular { min, max, .. }
             | Dist::Pert { min, max, .. } => (*min, *max),
-            Dist::Normal { mean, sd, min, max } => {
-                (*min, max.min(mean + crate::engine::sample::NORMAL_Z_LIMIT * sd))
-            }
+            Dist::Normal { mean, sd, min, max } => (
+                *min,
+                max.min(mean + crate::engine::sample::NORMAL_Z_LIMIT * sd),
+            ),
             Dist::Discrete { values, .. } => (
                 values.iter().cloned().fold(f64::INFINITY, f64::min),
                 values.iter().cloned().fold(f64::NEG_INFINITY, f64::max),

@@ -69,7 +69,10 @@ pub enum Prob {
     /// Probability in [0, 1].
     Fixed(f64),
     /// Probability for each state of `condition` (probabilities in [0, 1]).
-    Given { condition: usize, by_state: Vec<f64> },
+    Given {
+        condition: usize,
+        by_state: Vec<f64>,
+    },
 }
 
 impl Prob {
@@ -77,7 +80,10 @@ impl Prob {
     pub fn at(&self, states: &[u8]) -> f64 {
         match self {
             Prob::Fixed(p) => *p,
-            Prob::Given { condition, by_state } => by_state[states[*condition] as usize],
+            Prob::Given {
+                condition,
+                by_state,
+            } => by_state[states[*condition] as usize],
         }
     }
 }
@@ -158,11 +164,22 @@ impl Date {
 
     fn next_day(self) -> Date {
         if self.day < Date::days_in_month(self.year, self.month) {
-            Date { day: self.day + 1, ..self }
+            Date {
+                day: self.day + 1,
+                ..self
+            }
         } else if self.month < 12 {
-            Date { month: self.month + 1, day: 1, ..self }
+            Date {
+                month: self.month + 1,
+                day: 1,
+                ..self
+            }
         } else {
-            Date { year: self.year + 1, month: 1, day: 1 }
+            Date {
+                year: self.year + 1,
+                month: 1,
+                day: 1,
+            }
         }
     }
 }

@@ -18,7 +18,10 @@ pub fn wilson(k: u64, n: u64) -> Option<(f64, f64)> {
     let spread = Z95 * libm::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
     let low = ((centre - spread) / denom).max(0.0);
     let high = ((centre + spread) / denom).min(1.0);
-    Some((if k == 0 { 0.0 } else { low }, if k as f64 == n { 1.0 } else { high }))
+    Some((
+        if k == 0 { 0.0 } else { low },
+        if k as f64 == n { 1.0 } else { high },
+    ))
 }
 
 /// Normal interval for a mean from the sum and the sum of squares of `n`
@@ -31,7 +34,11 @@ pub fn mean_interval(sum: u64, sum_sq: u128, n: u64) -> Option<(f64, f64, f64)> 
     let mean = sum as f64 / nf;
     // n·Σx² - (Σx)², exact in integers, then the sample variance.
     let spread = (n as u128 * sum_sq).saturating_sub(sum as u128 * sum as u128);
-    let var = if n > 1 { spread as f64 / (nf * (nf - 1.0)) } else { 0.0 };
+    let var = if n > 1 {
+        spread as f64 / (nf * (nf - 1.0))
+    } else {
+        0.0
+    };
     let half = Z95 * libm::sqrt(var / nf);
     Some((mean, mean - half, mean + half))
 }
@@ -44,7 +51,10 @@ mod tests {
     fn wilson_matches_a_worked_value() {
         // 8 of 10: (0.4902, 0.9433), a textbook example.
         let (lo, hi) = wilson(8, 10).unwrap();
-        assert!((lo - 0.4902).abs() < 1e-4 && (hi - 0.9433).abs() < 1e-4, "{lo} {hi}");
+        assert!(
+            (lo - 0.4902).abs() < 1e-4 && (hi - 0.9433).abs() < 1e-4,
+            "{lo} {hi}"
+        );
     }
 
     #[test]

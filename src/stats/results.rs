@@ -86,7 +86,13 @@ pub fn quantile(histogram: &[u64], n: u64, nn: u64) -> u64 {
 
 /// Every result table of a run, in file order.
 pub fn tables(s: &Scenario, t: &Tally) -> Vec<Table> {
-    let mut out = vec![summary(t), contributors(s, t), blockers(s, t), roles(s, t), conditions(s, t)];
+    let mut out = vec![
+        summary(t),
+        contributors(s, t),
+        blockers(s, t),
+        roles(s, t),
+        conditions(s, t),
+    ];
     if s.contributors.len() <= 20 {
         out.push(coalitions(s, t));
     }
@@ -98,7 +104,11 @@ pub fn tables(s: &Scenario, t: &Tally) -> Vec<Table> {
 pub fn summary(t: &Tally) -> Table {
     let n = t.trials;
     let mut rows = Vec::new();
-    for (name, k) in [("p_success", t.success), ("p_target_reached", t.reached), ("p_roles_met", t.roles_met)] {
+    for (name, k) in [
+        ("p_success", t.success),
+        ("p_target_reached", t.reached),
+        ("p_roles_met", t.roles_met),
+    ] {
         let mut row = vec![Cell::Text(name.into())];
         row.extend(prob_cells(k, n));
         rows.push(row);
@@ -116,7 +126,11 @@ pub fn summary(t: &Tally) -> Table {
             Cell::Empty,
         ]);
     }
-    Table { file: "summary.csv", header: vec!["metric", "estimate", "ci_low", "ci_high"], rows }
+    Table {
+        file: "summary.csv",
+        header: vec!["metric", "estimate", "ci_low", "ci_high"],
+        rows,
+    }
 }
 
 fn contributors(s: &Scenario, t: &Tally) -> Table {
@@ -171,7 +185,11 @@ fn blockers(s: &Scenario, t: &Tally) -> Table {
             ]);
         }
     }
-    Table { file: "blockers.csv", header: vec!["contributor", "reason", "p_first", "p_any"], rows }
+    Table {
+        file: "blockers.csv",
+        header: vec!["contributor", "reason", "p_first", "p_any"],
+        rows,
+    }
 }
 
 fn roles(s: &Scenario, t: &Tally) -> Table {
@@ -188,7 +206,11 @@ fn roles(s: &Scenario, t: &Tally) -> Table {
             ]
         })
         .collect();
-    Table { file: "roles.csv", header: vec!["role", "minimum", "p_met", "mean_available"], rows }
+    Table {
+        file: "roles.csv",
+        header: vec!["role", "minimum", "p_met", "mean_available"],
+        rows,
+    }
 }
 
 fn conditions(s: &Scenario, t: &Tally) -> Table {
@@ -206,7 +228,14 @@ fn conditions(s: &Scenario, t: &Tally) -> Table {
     }
     Table {
         file: "conditions.csv",
-        header: vec!["condition", "state", "p_state", "p_success_given_state", "ci_low", "ci_high"],
+        header: vec![
+            "condition",
+            "state",
+            "p_state",
+            "p_success_given_state",
+            "ci_low",
+            "ci_high",
+        ],
         rows,
     }
 }
@@ -217,21 +246,36 @@ pub fn coalition_name(s: &Scenario, mask: u64) -> String {
         .filter(|i| mask >> i & 1 == 1)
         .map(|i| s.contributors[i].name.as_str())
         .collect();
-    if names.is_empty() { "(none)".into() } else { names.join("+") }
+    if names.is_empty() {
+        "(none)".into()
+    } else {
+        names.join("+")
+    }
 }
 
 fn coalitions(s: &Scenario, t: &Tally) -> Table {
-    let mut all: Vec<(String, [u64; 2])> =
-        t.coalitions.iter().map(|(m, c)| (coalition_name(s, *m), *c)).collect();
+    let mut all: Vec<(String, [u64; 2])> = t
+        .coalitions
+        .iter()
+        .map(|(m, c)| (coalition_name(s, *m), *c))
+        .collect();
     all.sort_by(|a, b| b.1[0].cmp(&a.1[0]).then_with(|| a.0.cmp(&b.0)));
     all.truncate(20);
     let rows = all
         .into_iter()
         .map(|(name, [n, k])| {
-            vec![Cell::Text(name), Cell::opt(ratio(n, t.trials)), Cell::opt(ratio(k, n))]
+            vec![
+                Cell::Text(name),
+                Cell::opt(ratio(n, t.trials)),
+                Cell::opt(ratio(k, n)),
+            ]
         })
         .collect();
-    Table { file: "coalitions.csv", header: vec!["coalition", "p", "p_success_given"], rows }
+    Table {
+        file: "coalitions.csv",
+        header: vec!["coalition", "p", "p_success_given"],
+        rows,
+    }
 }
 
 /// Whole-person step of the exceedance table: target/40 rounded, at least 1.
@@ -260,12 +304,20 @@ fn exceedance(s: &Scenario, t: &Tally) -> Table {
         }
         x += step;
     }
-    Table { file: "exceedance.csv", header: vec!["personnel", "p_at_least", "ci_low", "ci_high"], rows }
+    Table {
+        file: "exceedance.csv",
+        header: vec!["personnel", "p_at_least", "ci_low", "ci_high"],
+        rows,
+    }
 }
 
 fn timeline(s: &Scenario, t: &Tally) -> Table {
-    let rows_def = Rows { horizon: s.horizon_months };
-    let count = rows_def.fixed_count().unwrap_or((t.timeline.rows_seen as usize).max(1));
+    let rows_def = Rows {
+        horizon: s.horizon_months,
+    };
+    let count = rows_def
+        .fixed_count()
+        .unwrap_or((t.timeline.rows_seen as usize).max(1));
     let (mut reached, mut success, mut personnel) = (0u64, 0u64, 0u64);
     let at = |v: &Vec<u64>, k: usize| v.get(k).copied().unwrap_or(0);
     let rows = (0..count)
@@ -276,7 +328,9 @@ fn timeline(s: &Scenario, t: &Tally) -> Table {
             let month = rows_def.month(k);
             let mut row = vec![
                 Cell::Num(month),
-                s.start.map_or(Cell::Empty, |d| Cell::Text(d.plus_months(month).to_string())),
+                s.start.map_or(Cell::Empty, |d| {
+                    Cell::Text(d.plus_months(month).to_string())
+                }),
                 Cell::opt(ratio(reached, t.trials)),
             ];
             row.extend(prob_cells(success, t.trials));
@@ -286,7 +340,15 @@ fn timeline(s: &Scenario, t: &Tally) -> Table {
         .collect();
     Table {
         file: "timeline.csv",
-        header: vec!["month", "date", "p_target_reached", "p_success", "ci_low", "ci_high", "mean_personnel"],
+        header: vec![
+            "month",
+            "date",
+            "p_target_reached",
+            "p_success",
+            "ci_low",
+            "ci_high",
+            "mean_personnel",
+        ],
         rows,
     }
 }

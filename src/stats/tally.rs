@@ -101,8 +101,17 @@ impl Tally {
                     any: vec![0; r],
                 })
                 .collect(),
-            roles: vec![RoleTally { met: 0, available_sum: 0 }; roles],
-            conditions: states.iter().map(|&s| vec![StateTally::default(); s]).collect(),
+            roles: vec![
+                RoleTally {
+                    met: 0,
+                    available_sum: 0
+                };
+                roles
+            ],
+            conditions: states
+                .iter()
+                .map(|&s| vec![StateTally::default(); s])
+                .collect(),
             coalitions: BTreeMap::new(),
             timeline: TimelineTally::default(),
         }
