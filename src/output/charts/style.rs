@@ -1,0 +1,222 @@
+//! Shared look of the charts: size, fonts, colours, number formats and the
+//! categorical axis used by the horizontal bar charts.
+//!
+//! Text needs no font file: plotters' SVG backend writes `<text>` elements and
+//! the viewer lays them out; without the `ttf`/`ab_glyph` features plotters
+//! only estimates text extents (about 0.45 em per byte), which is enough for
+//! sizing label areas.
+
+use std::ops::Range;
+
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Width of every chart (pixels).
+pub const WIDTH: u32 = 800;
+/// Height of a chart with a fixed number of elements (pixels).
+pub const HEIGHT: u32 = 500;
+
+/// Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+pub const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
+pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+pub const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+/// Dark grey for text, axes and reference lines.
+pub const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
+/// Light grey for "nothing to see here" areas (personnel arrived, shading).
+pub const PALE: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
+
+/// Further colours for categories beyond the named ones (clause texts).
+pub const EXTRA: [RGBColor; 8] = [
+    BLUE,
+    SKY,
+    GREEN,
+    YELLOW,
+    RGBColor(0x88, 0x22, 0x55),
+    RGBColor(0x44, 0xAA, 0x99),
+    RGBColor(0x33, 0x22, 0x88),
+    RGBColor(0x99, 0x99, 0x33),
+];
+
+/// A sans-serif font whose SVG `font-size` is `px` pixels (plotters divides by 1.24).
+pub fn font(px: f64) -> TextStyle<'static> {
+    ("sans-serif", px * 1.24).into_font().color(&INK)
+}
+
+/// Chart title font.
+pub fn title_font() -> TextStyle<'static> {
+    ("sans-serif", 20.0 * 1.24)
+        .into_font()
+        .style(FontStyle::Bold)
+        .color(&INK)
+}
+
+/// Axis description font ("probability").
+pub fn desc_font() -> TextStyle<'static> {
+    font(15.0)
+}
+
+/// Tick label font.
+pub fn label_font() -> TextStyle<'static> {
+    font(13.0)
+}
+
+/// Text anchored at its left end, vertically centred.
+pub fn left_text(px: f64) -> TextStyle<'static> {
+    font(px).pos(Pos::new(HPos::Left, VPos::Center))
+}
+
+/// Text anchored at its right end, vertically centred.
+pub fn right_text(px: f64) -> TextStyle<'static> {
+    font(px).pos(Pos::new(HPos::Right, VPos::Center))
+}
+
+/// Text centred both ways.
+pub fn centred_text(px: f64) -> TextStyle<'static> {
+    font(px).pos(Pos::new(HPos::Center, VPos::Center))
+}
+
+/// Rough rendered width of `text` at `px` pixels in a sans-serif font.
+pub fn text_width(text: &str, px: f64) -> u32 {
+    (text.chars().count() as f64 * px * 0.56).ceil() as u32
+}
+
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// Width of a label area that holds the longest of `labels` (pixels), within bounds.
+pub fn label_area_width(labels: &[String], px: f64) -> u32 {
+    let widest = labels.iter().map(|l| text_width(l, px)).max().unwrap_or(0);
+    (widest + 16).clamp(60, 320)
+}
+
+/// A probability tick: "0", "0.25", "1".
+pub fn fmt_tick(v: f64) -> String {
+    let s = format!("{:.2}", v);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// A count of people with thousands separators: 12,500.
+pub fn fmt_people(v: f64) -> String {
+    let n = v.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// A probability for annotations: 0.623.
+pub fn fmt_prob(v: f64) -> String {
+    format!("{:.3}", v)
+}
+
+/// A month count: 3, 4.5.
+pub fn fmt_month(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{:.1}", v)
+    }
+}
+
+/// An axis for `n` categories at 0, 1, .., n-1, each with a tick of its own
+/// (the numeric axes choose "nice" ticks instead).
+pub struct CategoryAxis {
+    n: usize,
+}
+
+/// The axis of `n` categories (at least one).
+pub fn category_axis(n: usize) -> CategoryAxis {
+    CategoryAxis { n: n.max(1) }
+}
+
+impl Ranged for CategoryAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let share = (value + 0.5) / self.n as f64;
+        limit.0 + (share * (limit.1 - limit.0) as f64).round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        (0..self.n).map(|i| i as f64).collect()
+    }
+
+    fn range(&self) -> Range<f64> {
+        -0.5..self.n as f64 - 0.5
+    }
+}
+
+/// The category at an axis position made by [`category_axis`]; `None` between ticks.
+pub fn category_at(v: f64, n: usize) -> Option<usize> {
+    let i = v.round();
+    if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
+        Some(i as usize)
+    } else {
+        None
+    }
+}
+
+/// A nice upper bound for an axis that must show `max`.
+pub fn nice_max(max: f64) -> f64 {
+    if !(max > 0.0) {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(max.log10().floor());
+    for step in [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
+        if step * magnitude >= max {
+            return step * magnitude;
+        }
+    }
+    10.0 * magnitude
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(fmt_people(12500.0), "12,500");
+        assert_eq!(fmt_people(999.0), "999");
+        assert_eq!(fmt_people(1000.0), "1,000");
+        assert_eq!(fmt_people(-1234567.0), "-1,234,567");
+        assert_eq!(fmt_tick(0.0), "0");
+        assert_eq!(fmt_tick(0.25), "0.25");
+        assert_eq!(fmt_tick(1.0), "1");
+        assert_eq!(fmt_tick(0.4), "0.4");
+        assert_eq!(fmt_month(4.0), "4");
+        assert_eq!(fmt_month(4.5), "4.5");
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("abc", 4), "abc");
+    }
+
+    #[test]
+    fn axes() {
+        assert_eq!(category_at(2.0, 3), Some(2));
+        assert_eq!(category_at(2.5, 3), None);
+        assert_eq!(category_at(3.0, 3), None);
+        assert_eq!(nice_max(11800.0), 12000.0);
+        assert_eq!(nice_max(0.0), 1.0);
+        assert_eq!(nice_max(1.0), 1.0);
+    }
+}
