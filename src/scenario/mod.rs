@@ -2,7 +2,18 @@
 //! engine runs on.
 
 pub mod clause;
+mod conditions;
+mod contributors;
 pub mod dist;
+mod distributions;
+pub mod error;
+pub mod load;
 pub mod model;
+mod overrides;
+pub mod parse_clause;
+mod source;
+mod values;
 
+pub use error::ScenarioError;
+pub use load::{Override, load_file, parse_clause, parse_scenario};
 pub use model::*;

@@ -1,0 +1,384 @@
+//! Loading a scenario: file bytes -> TOML tree (with every span) -> command
+//! line overrides -> validated [`Scenario`]. Every error is located.
+
+use std::io::Read;
+use std::path::Path;
+
+use toml::de::{DeTable, DeValue};
+
+use super::conditions::conditions;
+use super::contributors::{Context, contributors};
+use super::distributions::grouped;
+use super::error::ScenarioError;
+use super::model::{Date, Role, Scenario};
+use super::overrides::{apply, tidy};
+use super::source::{
+    Node, Result, Sources, check_identifier, check_keys, child, entries, line_col, require, string,
+    table, type_error,
+};
+use super::values::{CondInfo, integer, number};
+
+pub use super::overrides::Override;
+pub use super::parse_clause::parse_clause;
+
+/// Largest scenario file read, in bytes.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+pub const MAX_TARGET: i64 = 100_000_000;
+pub const MAX_TRIALS: i64 = 1_000_000_000_000;
+pub const MAX_ROLES: usize = 10;
+const DEFAULT_TRIALS: u64 = 100_000;
+const DEFAULT_SEED: u64 = 1;
+
+const SECTIONS: [&str; 4] = ["scenario", "conditions", "roles", "contributors"];
+const SCENARIO_KEYS: [&str; 8] = [
+    "name",
+    "description",
+    "format",
+    "start",
+    "target",
+    "horizon_months",
+    "trials",
+    "seed",
+];
+
+/// Reads and validates a scenario file; returns it with the file's bytes.
+pub fn load_file(
+    path: &Path,
+    overrides: &[Override],
+) -> std::result::Result<(Scenario, Vec<u8>), ScenarioError> {
+    let label = path.display().to_string();
+    let fail = |line: usize, column: usize, message: String| ScenarioError {
+        file: label.clone(),
+        line,
+        column,
+        key_path: String::new(),
+        message,
+    };
+    let cannot = |e: std::io::Error| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        };
+        fail(1, 1, format!("cannot read scenario file: {why}"))
+    };
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(fail(
+            1,
+            1,
+            "is a directory, not a scenario file".to_string(),
+        ));
+    }
+    let too_big = || fail(1, 1, "scenario files are limited to 10 MB".to_string());
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.valid_up_to();
+            let prefix =
+                std::str::from_utf8(bytes.get(..valid).unwrap_or_default()).unwrap_or_default();
+            let (line, column) = line_col(prefix, valid);
+            let byte = bytes.get(valid).copied().unwrap_or_default();
+            return Err(fail(
+                line,
+                column,
+                format!(
+                    "the file is not valid UTF-8 (byte 0x{byte:02X} at byte offset {valid}); save it as UTF-8"
+                ),
+            ));
+        }
+    };
+    let scenario = parse_scenario(text, &label, overrides)?;
+    Ok((scenario, bytes))
+}
+
+/// Parses and validates scenario text; `file_label` names it in errors.
+pub fn parse_scenario(
+    text: &str,
+    file_label: &str,
+    overrides: &[Override],
+) -> std::result::Result<Scenario, ScenarioError> {
+    let mut src = Sources::new(file_label, text);
+    let parsed = DeTable::parse(text).map_err(|e| {
+        let pos = e.span().map_or(0, |s| s.start);
+        src.at(pos, "", format!("invalid TOML: {}", tidy(e.message())))
+    })?;
+    let root_span = parsed.span();
+    let mut root = parsed.into_inner();
+    apply(&mut src, &mut root, overrides)?;
+    validate(&src, &root, &root_span)
+}
+
+struct Header {
+    name: String,
+    description: Option<String>,
+    start: Option<Date>,
+    target: u64,
+    horizon_months: Option<f64>,
+    trials: u64,
+    seed: u64,
+}
+
+fn validate(
+    src: &Sources<'_>,
+    root: &DeTable<'_>,
+    root_span: &std::ops::Range<usize>,
+) -> Result<Scenario> {
+    check_keys(src, root, "", &SECTIONS)?;
+    let Some(scenario_node) = root.get("scenario") else {
+        return Err(src.err(
+            root_span,
+            "scenario",
+            "missing required section [scenario] (with at least name and target)",
+        ));
+    };
+    let header = header(src, scenario_node)?;
+    let roles = roles(src, root.get("roles"))?;
+    let (conditions, condition_order) = conditions(src, root.get("conditions"))?;
+    let infos: Vec<CondInfo> = conditions
+        .iter()
+        .map(|c| CondInfo {
+            name: c.name.clone(),
+            states: c.states.clone(),
+        })
+        .collect();
+    let cx = Context {
+        conditions: &conditions,
+        infos: &infos,
+        roles: &roles,
+    };
+    let contributors = contributors(src, root, root_span, &cx)?;
+    Ok(Scenario {
+        name: header.name,
+        description: header.description,
+        start: header.start,
+        target: header.target,
+        horizon_months: header.horizon_months,
+        trials: header.trials,
+        seed: header.seed,
+        conditions,
+        condition_order,
+        roles,
+        contributors,
+    })
+}
+
+/// An integer in `lo..=hi` (lo >= 0); `what` describes what is expected.
+fn bounded(
+    src: &Sources<'_>,
+    node: &Node<'_>,
+    path: &str,
+    lo: i64,
+    hi: i64,
+    what: &str,
+) -> Result<u64> {
+    let v = integer(src, node, path, what)?;
+    if v > hi {
+        return Err(src.err(
+            &node.span(),
+            path,
+            format!("{v} is above the limit of {}", grouped(hi as f64)),
+        ));
+    }
+    match u64::try_from(v) {
+        Ok(u) if v >= lo => Ok(u),
+        _ => Err(src.err(&node.span(), path, format!("expected {what}, found {v}"))),
+    }
+}
+
+fn header(src: &Sources<'_>, node: &Node<'_>) -> Result<Header> {
+    let t = table(src, node, "scenario", "a table ([scenario])")?;
+    check_keys(src, t, "scenario", &SCENARIO_KEYS)?;
+    let at = |key: &str| child("scenario", key);
+    let name_node = require(
+        src,
+        t,
+        &node.span(),
+        "scenario",
+        "name",
+        "the scenario's display name",
+    )?;
+    let name = string(src, name_node, &at("name"), "a name (a string)")?;
+    if name.trim().is_empty() {
+        return Err(src.err(
+            &name_node.span(),
+            &at("name"),
+            "the scenario name must not be empty",
+        ));
+    }
+    let description = match t.get("description") {
+        Some(n) => Some(string(src, n, &at("description"), "free text (a string)")?.to_string()),
+        None => None,
+    };
+    if let Some(n) = t.get("format") {
+        let v = integer(src, n, &at("format"), "the format version 1")?;
+        if v != 1 {
+            return Err(src.err(
+                &n.span(),
+                &at("format"),
+                format!("format {v} is not supported; only format 1 exists"),
+            ));
+        }
+    }
+    let start = match t.get("start") {
+        Some(n) => Some(date(src, n, &at("start"))?),
+        None => None,
+    };
+    let target_node = require(
+        src,
+        t,
+        &node.span(),
+        "scenario",
+        "target",
+        "personnel the force needs, an integer > 0",
+    )?;
+    let target = bounded(
+        src,
+        target_node,
+        &at("target"),
+        1,
+        MAX_TARGET,
+        "an integer > 0",
+    )?;
+    let horizon_months = match t.get("horizon_months") {
+        Some(n) => {
+            let v = number(src, n, &at("horizon_months"), "a number of months >= 0")?;
+            if v < 0.0 {
+                return Err(src.err(
+                    &n.span(),
+                    &at("horizon_months"),
+                    format!("horizon_months {v} is negative; need a number of months >= 0"),
+                ));
+            }
+            Some(v)
+        }
+        None => None,
+    };
+    let trials = match t.get("trials") {
+        Some(n) => bounded(src, n, &at("trials"), 1, MAX_TRIALS, "an integer >= 1")?,
+        None => DEFAULT_TRIALS,
+    };
+    let seed = match t.get("seed") {
+        Some(n) => bounded(src, n, &at("seed"), 0, i64::MAX, "an integer >= 0")?,
+        None => DEFAULT_SEED,
+    };
+    Ok(Header {
+        name: name.to_string(),
+        description,
+        start,
+        target,
+        horizon_months,
+        trials,
+        seed,
+    })
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// `start = 2025-11-17` or `start = "2025-11-17"`.
+fn date(src: &Sources<'_>, node: &Node<'_>, path: &str) -> Result<Date> {
+    let example = "a date such as 2025-11-17";
+    let (year, month, day) = match node.get_ref() {
+        DeValue::Datetime(d) => {
+            match (d.date, d.time, d.offset) {
+                (Some(date), None, None) => (
+                    i32::from(date.year),
+                    u32::from(date.month),
+                    u32::from(date.day),
+                ),
+                _ => {
+                    return Err(src.err(
+                    &node.span(),
+                    path,
+                    format!("expected a date without a time, found {d}; write e.g. start = 2025-11-17"),
+                ));
+                }
+            }
+        }
+        DeValue::String(s) => {
+            let parts: Vec<&str> = s.split('-').collect();
+            let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+            match parts.as_slice() {
+                [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2) => (
+                    y.parse().unwrap_or_default(),
+                    m.parse().unwrap_or_default(),
+                    d.parse().unwrap_or_default(),
+                ),
+                _ => {
+                    return Err(src.err(
+                        &node.span(),
+                        path,
+                        format!(
+                            "\"{s}\" is not an ISO date; write YYYY-MM-DD, e.g. \"2025-11-17\""
+                        ),
+                    ));
+                }
+            }
+        }
+        _ => return Err(type_error(src, node, path, example)),
+    };
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return Err(src.err(
+            &node.span(),
+            path,
+            format!("{year:04}-{month:02}-{day:02} is not a calendar date"),
+        ));
+    }
+    Ok(Date { year, month, day })
+}
+
+fn roles(src: &Sources<'_>, node: Option<&Node<'_>>) -> Result<Vec<Role>> {
+    let Some(node) = node else {
+        return Ok(Vec::new());
+    };
+    let t = table(
+        src,
+        node,
+        "roles",
+        "a table of role = minimum personnel ([roles])",
+    )?;
+    let mut roles = Vec::new();
+    for (key, value) in entries(t) {
+        let name: &str = key.get_ref();
+        let path = child("roles", name);
+        if roles.len() == MAX_ROLES {
+            return Err(src.err(
+                &key.span(),
+                &path,
+                format!("too many roles; a scenario has at most {MAX_ROLES}"),
+            ));
+        }
+        check_identifier(src, &key.span(), &path, "role name", name, false)?;
+        let minimum = bounded(
+            src,
+            value,
+            &path,
+            0,
+            MAX_TARGET,
+            "a minimum personnel (an integer >= 0)",
+        )?;
+        roles.push(Role {
+            name: name.to_string(),
+            minimum,
+        });
+    }
+    Ok(roles)
+}
