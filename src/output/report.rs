@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 
 use crate::output::charts::RUN_CHARTS;
 use crate::output::charts::run_info::RunInfo;
+use crate::output::charts::style::fmt_people;
 use crate::output::charts::table::{Table, parse_number};
 
 /// Writes report.html into `dir` from its CSV files, run.toml and SVG charts.
@@ -262,19 +263,6 @@ fn interval_td(lo: &str, hi: &str, fmt: fn(f64) -> String) -> String {
 
 fn fmt_prob(v: f64) -> String {
     format!("{v:.3}")
-}
-
-fn fmt_people(v: f64) -> String {
-    let n = v.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -71,14 +71,14 @@ pub(super) fn svg(table: &Table) -> Result<String> {
                     BLUE.filled(),
                 )))?;
                 if let (Some(l), Some(h)) = (lo[i], hi[i]) {
-                    chart.draw_series(std::iter::once(ErrorBar::new_horizontal(
-                        y + 0.22,
-                        l,
-                        p,
-                        h,
-                        INK.stroke_width(2),
-                        8,
-                    )))?;
+                    // The interval as a line with end caps.
+                    let key = y + 0.22;
+                    let style = INK.stroke_width(2);
+                    chart.draw_series([
+                        PathElement::new(vec![(l, key), (h, key)], style),
+                        PathElement::new(vec![(l, key - 0.12), (l, key + 0.12)], style),
+                        PathElement::new(vec![(h, key - 0.12), (h, key + 0.12)], style),
+                    ])?;
                 }
             }
             if let Some(p) = pivotal[i] {

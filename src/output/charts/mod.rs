@@ -7,7 +7,7 @@ mod contributors;
 mod exceedance;
 mod legend;
 pub mod run_info;
-mod style;
+pub(crate) mod style;
 mod sweep;
 pub mod table;
 mod timeline;

@@ -115,7 +115,7 @@ pub fn fmt_people(v: f64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -178,7 +178,7 @@ pub fn category_at(v: f64, n: usize) -> Option<usize> {
 
 /// A nice upper bound for an axis that must show `max`.
 pub fn nice_max(max: f64) -> f64 {
-    if !(max > 0.0) {
+    if max.is_nan() || max <= 0.0 {
         return 1.0;
     }
     let magnitude = 10f64.powf(max.log10().floor());

@@ -84,10 +84,22 @@ fn line(table: &Table, path: &str, title: &str) -> Result<String> {
             values.iter().position(|v| v == cell).unwrap_or(0) as f64
         }
     };
-    let mut rows: Vec<(f64, Option<f64>, Option<(f64, f64)>, Option<f64>)> = (0..cells.len())
-        .map(|i| (x_of(cells[i]), p[i], lo[i].zip(hi[i]), reached[i]))
+    /// One sweep point: position on the x axis, P(success), its interval, P(target reached).
+    struct Point {
+        x: f64,
+        p: Option<f64>,
+        ci: Option<(f64, f64)>,
+        reached: Option<f64>,
+    }
+    let mut rows: Vec<Point> = (0..cells.len())
+        .map(|i| Point {
+            x: x_of(cells[i]),
+            p: p[i],
+            ci: lo[i].zip(hi[i]),
+            reached: reached[i],
+        })
         .collect();
-    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    rows.sort_by(|a, b| a.x.total_cmp(&b.x));
     let x_desc = shorten(path, 70);
 
     render((WIDTH, HEIGHT), |root| {
@@ -95,14 +107,17 @@ fn line(table: &Table, path: &str, title: &str) -> Result<String> {
         if rows.is_empty() {
             return no_data(&root, "no sweep points");
         }
-        let success: Vec<(f64, f64)> = rows.iter().filter_map(|r| Some((r.0, r.1?))).collect();
-        let target: Vec<(f64, f64)> = rows.iter().filter_map(|r| Some((r.0, r.3?))).collect();
+        let success: Vec<(f64, f64)> = rows.iter().filter_map(|r| Some((r.x, r.p?))).collect();
+        let target: Vec<(f64, f64)> = rows
+            .iter()
+            .filter_map(|r| Some((r.x, r.reached?)))
+            .collect();
         let band: Vec<(f64, f64, f64)> = rows
             .iter()
-            .filter_map(|r| r.2.map(|(l, h)| (r.0, l, h)))
+            .filter_map(|r| r.ci.map(|(l, h)| (r.x, l, h)))
             .collect();
         if numeric {
-            let (a, z) = (rows[0].0, rows[rows.len() - 1].0);
+            let (a, z) = (rows[0].x, rows[rows.len() - 1].x);
             let pad = if z > a { 0.0 } else { a.abs().max(1.0) * 0.1 };
             let mut chart = ChartBuilder::on(&root)
                 .margin(12)
@@ -182,9 +197,9 @@ fn line(table: &Table, path: &str, title: &str) -> Result<String> {
                 .bold_line_style(INK.mix(0.12))
                 .draw()?;
             for r in &rows {
-                if let (Some(p), Some((l, h))) = (r.1, r.2) {
+                if let (Some(p), Some((l, h))) = (r.p, r.ci) {
                     chart.draw_series(std::iter::once(ErrorBar::new_vertical(
-                        r.0,
+                        r.x,
                         l,
                         p,
                         h,
