@@ -6,11 +6,13 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
-use super::distributions::{DELIVERY, LEAD_MONTHS, TROOPS, dist, grouped};
 use super::dist::Dist;
+use super::distributions::{DELIVERY, LEAD_MONTHS, TROOPS, dist, grouped};
 use super::model::{Clause, Condition, Contributor, Prob, Role};
 use super::parse_clause::{MAX_CLAUSE_CHARS, parse_clause};
-use super::source::{Node, Result, Sources, check_keys, child, require, string, suggest, table, type_error};
+use super::source::{
+    Node, Result, Sources, check_keys, child, require, string, suggest, table, type_error,
+};
 use super::values::{CondInfo, prob};
 
 pub(crate) const MAX_CONTRIBUTORS: usize = 64;
@@ -49,10 +51,19 @@ pub(crate) fn contributors(
         ));
     };
     let DeValue::Array(items) = node.get_ref() else {
-        return Err(type_error(src, node, "contributors", "an array of tables ([[contributors]])"));
+        return Err(type_error(
+            src,
+            node,
+            "contributors",
+            "an array of tables ([[contributors]])",
+        ));
     };
     if items.is_empty() {
-        return Err(src.err(&node.span(), "contributors", "a scenario needs at least one contributor"));
+        return Err(src.err(
+            &node.span(),
+            "contributors",
+            "a scenario needs at least one contributor",
+        ));
     }
     if let Some(extra) = items.get(MAX_CONTRIBUTORS) {
         return Err(src.err(
@@ -71,7 +82,14 @@ pub(crate) fn contributors(
     for (i, item) in items.iter().enumerate() {
         let base = format!("contributors[{i}]");
         let body = table(src, item, &base, "a table of contributor keys")?;
-        let name_node = require(src, body, &item.span(), &base, "name", "the contributor's name, unique in the file")?;
+        let name_node = require(
+            src,
+            body,
+            &item.span(),
+            &base,
+            "name",
+            "the contributor's name, unique in the file",
+        )?;
         let name_path = child(&base, "name");
         let name = string(src, name_node, &name_path, "a name (a string)")?;
         check_name(src, name_node, &name_path, name)?;
@@ -97,16 +115,37 @@ pub(crate) fn contributors(
     let mut total = 0.0;
     for (i, (label, body, span)) in bodies.iter().enumerate() {
         let at = |key: &str| child(label, key);
-        let p_join_node = require(src, body, span, label, "p_join", "the probability of being willing")?;
+        let p_join_node = require(
+            src,
+            body,
+            span,
+            label,
+            "p_join",
+            "the probability of being willing",
+        )?;
         let (p_join, _) = prob(src, p_join_node, &at("p_join"), cx.infos)?;
         let veto = match body.get("veto") {
             Some(n) => prob(src, n, &at("veto"), cx.infos)?.0,
             None => Prob::Fixed(0.0),
         };
-        let troops_node = require(src, body, span, label, "troops", "the pledge: a number or a distribution")?;
+        let troops_node = require(
+            src,
+            body,
+            span,
+            label,
+            "troops",
+            "the pledge: a number or a distribution",
+        )?;
         let troops = dist(src, troops_node, &at("troops"), &TROOPS)?;
         let delivery = optional_dist(src, body, &at("delivery"), "delivery", 1.0, &DELIVERY)?;
-        let lead_months = optional_dist(src, body, &at("lead_months"), "lead_months", 0.0, &LEAD_MONTHS)?;
+        let lead_months = optional_dist(
+            src,
+            body,
+            &at("lead_months"),
+            "lead_months",
+            0.0,
+            &LEAD_MONTHS,
+        )?;
         let roles = match body.get("roles") {
             Some(n) => role_list(src, n, &at("roles"), cx.roles)?,
             None => (0..cx.roles.len()).collect(),
@@ -185,16 +224,30 @@ fn role_list(src: &Sources<'_>, node: &Node<'_>, path: &str, roles: &[Role]) -> 
         let Some(index) = roles.iter().position(|r| r.name == name) else {
             let hint = match suggest(name, roles.iter().map(|r| r.name.as_str())) {
                 Some(s) => format!("; did you mean \"{s}\"?"),
-                None if roles.is_empty() => "; the file declares no roles (declare them under [roles])".to_string(),
+                None if roles.is_empty() => {
+                    "; the file declares no roles (declare them under [roles])".to_string()
+                }
                 None => format!(
                     " (roles: {})",
-                    roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ")
+                    roles
+                        .iter()
+                        .map(|r| r.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             };
-            return Err(src.err(&item.span(), &item_path, format!("unknown role \"{name}\"{hint}")));
+            return Err(src.err(
+                &item.span(),
+                &item_path,
+                format!("unknown role \"{name}\"{hint}"),
+            ));
         };
         if out.contains(&index) {
-            return Err(src.err(&item.span(), &item_path, format!("role \"{name}\" is listed twice")));
+            return Err(src.err(
+                &item.span(),
+                &item_path,
+                format!("role \"{name}\" is listed twice"),
+            ));
         }
         out.push(index);
     }
@@ -230,10 +283,11 @@ fn clauses(
                 format!("clause is {length} characters long; the limit is {MAX_CLAUSE_CHARS}"),
             ));
         }
-        let expr = parse_clause(text, conditions, names, self_index).map_err(|(column, message)| {
-            let pos = src.char_pos(&item.span(), text, column);
-            src.at(pos, &item_path, format!("in clause \"{text}\": {message}"))
-        })?;
+        let expr =
+            parse_clause(text, conditions, names, self_index).map_err(|(column, message)| {
+                let pos = src.char_pos(&item.span(), text, column);
+                src.at(pos, &item_path, format!("in clause \"{text}\": {message}"))
+            })?;
         out.push(Clause {
             text: text.to_string(),
             expr,

@@ -110,8 +110,17 @@ pub fn parse_scenario(
 ) -> std::result::Result<Scenario, ScenarioError> {
     let mut src = Sources::new(file_label, text);
     let parsed = DeTable::parse(text).map_err(|e| {
-        let pos = e.span().map_or(0, |s| s.start);
-        src.at(pos, "", format!("invalid TOML: {}", tidy(e.message())))
+        let span = e.span().unwrap_or(0..0);
+        let mut message = format!("invalid TOML: {}", tidy(e.message()));
+        let key = text
+            .get(span.clone())
+            .filter(|k| !k.is_empty() && k.len() <= 100);
+        if let Some(key) = key
+            && message.ends_with("duplicate key")
+        {
+            message.push_str(&format!(" `{key}`; each key and table may be defined once"));
+        }
+        src.at(span.start, "", message)
     })?;
     let root_span = parsed.span();
     let mut root = parsed.into_inner();

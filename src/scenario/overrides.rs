@@ -278,10 +278,9 @@ pub(crate) fn apply<'o>(
                 )));
             };
             let Some(next) = t.get_mut(seg.as_str()) else {
+                let whole = child(&path, seg);
                 return Err(fail(format!(
-                    "`{}` is not set in the file, so `{seg}` has nothing to go inside; set `{}` as a whole instead",
-                    child(&path, seg),
-                    child(&path, seg)
+                    "`{whole}` is not in the file, so nothing inside it can be changed; set `{whole}` as a whole instead"
                 )));
             };
             path = child(&path, seg);

@@ -157,11 +157,12 @@ impl Parser<'_> {
         Ok(left)
     }
 
-    fn deeper(&mut self) -> Parsed<()> {
+    /// Enters a `(` or `not` written at `at`.
+    fn deeper(&mut self, at: usize) -> Parsed<()> {
         self.depth += 1;
         if self.depth > MAX_CLAUSE_DEPTH {
             return Err((
-                self.pos,
+                at,
                 format!(
                     "clause is nested too deeply; at most {MAX_CLAUSE_DEPTH} levels of parentheses and `not`"
                 ),
@@ -180,7 +181,7 @@ impl Parser<'_> {
         }
         let start = self.pos;
         if self.keyword("not") {
-            self.deeper()?;
+            self.deeper(start)?;
             let inner = self.unary()?;
             self.depth -= 1;
             return Ok(Expr::Not(Box::new(inner)));
@@ -188,7 +189,7 @@ impl Parser<'_> {
         self.pos = start;
         if self.peek() == Some('(') {
             self.pos += 1;
-            self.deeper()?;
+            self.deeper(start)?;
             let inner = self.or()?;
             self.skip_ws();
             match self.peek() {

@@ -77,14 +77,21 @@ impl<'a> Sources<'a> {
     }
 
     /// An error at the start of `span`.
-    pub fn err(&self, span: &Range<usize>, key_path: &str, message: impl Into<String>) -> ScenarioError {
+    pub fn err(
+        &self,
+        span: &Range<usize>,
+        key_path: &str,
+        message: impl Into<String>,
+    ) -> ScenarioError {
         self.at(span.start, key_path, message)
     }
 
     /// The source text a span covers, if it lies within one source.
     pub fn slice(&self, span: &Range<usize>) -> Option<&str> {
         match self.region(span.start) {
-            Some(r) => r.text.get(span.start - r.base..span.end.checked_sub(r.base)?),
+            Some(r) => r
+                .text
+                .get(span.start - r.base..span.end.checked_sub(r.base)?),
             None => self.text.get(span.clone()),
         }
     }
@@ -99,7 +106,9 @@ impl<'a> Sources<'a> {
             .map_or(value.len(), |(i, _)| i);
         match self.slice(span) {
             Some(raw) if raw == value => span.start + offset,
-            Some(raw) if raw.len() == value.len() + 2 && raw.get(1..raw.len() - 1) == Some(value) => {
+            Some(raw)
+                if raw.len() == value.len() + 2 && raw.get(1..raw.len() - 1) == Some(value) =>
+            {
                 span.start + 1 + offset
             }
             _ => span.start,
@@ -154,7 +163,11 @@ pub(crate) fn child(path: &str, key: &str) -> String {
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    let key = if bare { key.to_string() } else { format!("{key:?}") };
+    let key = if bare {
+        key.to_string()
+    } else {
+        format!("{key:?}")
+    };
     if path.is_empty() {
         key
     } else {
@@ -183,7 +196,12 @@ pub(crate) fn found(value: &DeValue<'_>) -> String {
 }
 
 /// `expected {what}, found ...` at the value.
-pub(crate) fn type_error(src: &Sources<'_>, node: &Node<'_>, path: &str, what: &str) -> ScenarioError {
+pub(crate) fn type_error(
+    src: &Sources<'_>,
+    node: &Node<'_>,
+    path: &str,
+    what: &str,
+) -> ScenarioError {
     src.err(
         &node.span(),
         path,
@@ -192,7 +210,10 @@ pub(crate) fn type_error(src: &Sources<'_>, node: &Node<'_>, path: &str, what: &
 }
 
 /// The closest candidate, when one is close enough to be a likely typo.
-pub(crate) fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub(crate) fn suggest<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     let w = word.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
@@ -215,7 +236,12 @@ pub(crate) fn entries<'t, 'i>(table: &'t DeTable<'i>) -> Vec<(&'t Key<'i>, &'t N
 }
 
 /// Rejects keys outside `allowed`, with a hint.
-pub(crate) fn check_keys(src: &Sources<'_>, table: &DeTable<'_>, path: &str, allowed: &[&str]) -> Result<()> {
+pub(crate) fn check_keys(
+    src: &Sources<'_>,
+    table: &DeTable<'_>,
+    path: &str,
+    allowed: &[&str],
+) -> Result<()> {
     for (key, _) in entries(table) {
         let name: &str = key.get_ref();
         if !allowed.contains(&name) {
@@ -252,7 +278,12 @@ pub(crate) fn require<'t, 'i>(
 }
 
 /// The value as a table.
-pub(crate) fn table<'t, 'i>(src: &Sources<'_>, node: &'t Node<'i>, path: &str, what: &str) -> Result<&'t DeTable<'i>> {
+pub(crate) fn table<'t, 'i>(
+    src: &Sources<'_>,
+    node: &'t Node<'i>,
+    path: &str,
+    what: &str,
+) -> Result<&'t DeTable<'i>> {
     match node.get_ref() {
         DeValue::Table(t) => Ok(t),
         _ => Err(type_error(src, node, path, what)),
@@ -260,7 +291,12 @@ pub(crate) fn table<'t, 'i>(src: &Sources<'_>, node: &'t Node<'i>, path: &str, w
 }
 
 /// The value as a string.
-pub(crate) fn string<'t>(src: &Sources<'_>, node: &'t Node<'_>, path: &str, what: &str) -> Result<&'t str> {
+pub(crate) fn string<'t>(
+    src: &Sources<'_>,
+    node: &'t Node<'_>,
+    path: &str,
+    what: &str,
+) -> Result<&'t str> {
     match node.get_ref() {
         DeValue::String(s) => Ok(s),
         _ => Err(type_error(src, node, path, what)),
@@ -269,7 +305,14 @@ pub(crate) fn string<'t>(src: &Sources<'_>, node: &'t Node<'_>, path: &str, what
 
 /// Words a condition or state cannot be called, as clauses use them.
 pub(crate) const RESERVED: [&str; 8] = [
-    "and", "or", "not", "joined", "committed", "true", "false", "given",
+    "and",
+    "or",
+    "not",
+    "joined",
+    "committed",
+    "true",
+    "false",
+    "given",
 ];
 
 /// `[A-Za-z_][A-Za-z0-9_]*`
