@@ -227,6 +227,13 @@ fn exact_order() {
     check_scenario("order", &scenarios::order(), 15);
 }
 
+#[test]
+fn exact_many_coalitions() {
+    let s = scenarios::many();
+    assert!(enumerate(&s).coalitions.len() > 20);
+    check_scenario("many", &s, 16);
+}
+
 // ---------------------------------------------------------------------------
 // Reproducibility.
 

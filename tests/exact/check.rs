@@ -498,6 +498,11 @@ pub fn compare(label: &str, s: &Scenario, ex: &Exact, out: &Path, trials: u64, s
             );
         }
     }
+    let sure = ex
+        .coalitions
+        .values()
+        .filter(|co| (1.0 - co.p).powf(n) < 1e-9)
+        .count();
     if ex.coalitions.len() <= 20 {
         for (name, co) in &ex.coalitions {
             if (1.0 - co.p).powf(n) < 1e-9 {
@@ -505,6 +510,34 @@ pub fn compare(label: &str, s: &Scenario, ex: &Exact, out: &Path, trials: u64, s
                     format!(
                         "coalition {name} (p = {}) missing from coalitions.csv",
                         co.p
+                    )
+                });
+            }
+        }
+    } else {
+        if sure >= 20 {
+            c.ensure(t.rows.len() == 20, || {
+                format!(
+                    "coalitions.csv has {} rows, expected the top 20",
+                    t.rows.len()
+                )
+            });
+        }
+        // No coalition left out may be clearly more probable than one listed.
+        let var = |p: f64| p * (1.0 - p) / n;
+        for (name, co) in &ex.coalitions {
+            if t.rows.iter().any(|r| r[0] == *name) {
+                continue;
+            }
+            for row in &t.rows {
+                let Some(listed) = ex.coalitions.get(&row[0]) else {
+                    continue;
+                };
+                let tol = SIGMAS * (var(co.p) + var(listed.p)).sqrt() + EPS;
+                c.ensure(co.p <= listed.p + tol, || {
+                    format!(
+                        "coalition {name} (p = {:.6}) left out but {} (p = {:.6}) listed",
+                        co.p, row[0], listed.p
                     )
                 });
             }

@@ -224,6 +224,22 @@ pub fn order() -> Scenario {
     s
 }
 
+/// More than 20 possible coalitions, so coalitions.csv keeps only the 20
+/// most probable; `committed >` and `committed <=` on the same contributor.
+pub fn many() -> Scenario {
+    let mut s = Scenario::new("Many coalitions", 700);
+    s.contributors = vec![
+        Contributor::new("Ant", p(0.5), fixed(100.0)),
+        Contributor::new("Bee", p(0.4), disc(&[(200.0, 1.0), (300.0, 1.0)])),
+        Contributor::new("Cat", p(0.6), fixed(150.0)).veto(p(0.2)),
+        Contributor::new("Dog", p(0.3), fixed(250.0)).lead(disc(&[(0.5, 1.0), (1.5, 1.0)])),
+        Contributor::new("Eel", p(0.55), fixed(400.0))
+            .requires(&["committed > 300", "committed <= 700"])
+            .lead(fixed(1.0)),
+    ];
+    s
+}
+
 pub fn all() -> Vec<(&'static str, Scenario)> {
     vec![
         ("cascade", cascade()),
@@ -231,6 +247,7 @@ pub fn all() -> Vec<(&'static str, Scenario)> {
         ("roles", roles()),
         ("horizon", horizon()),
         ("order", order()),
+        ("many", many()),
     ]
 }
 
