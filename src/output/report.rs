@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 
 use crate::output::charts::RUN_CHARTS;
 use crate::output::charts::run_info::RunInfo;
-use crate::output::charts::style::fmt_people;
+use crate::output::charts::style::{fmt_people, fmt_prob};
 use crate::output::charts::table::{Table, parse_number};
 
 /// Writes report.html into `dir` from its CSV files, run.toml and SVG charts.
@@ -259,10 +259,6 @@ fn interval_td(lo: &str, hi: &str, fmt: fn(f64) -> String) -> String {
         (Ok(Some(l)), Ok(Some(h))) => format!("<td class=\"num\">{} – {}</td>", fmt(l), fmt(h)),
         _ => "<td class=\"num na\">–</td>".to_string(),
     }
-}
-
-fn fmt_prob(v: f64) -> String {
-    format!("{v:.3}")
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -123,9 +123,17 @@ pub fn fmt_people(v: f64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
-/// A probability for annotations: 0.623.
+/// A probability as people read it: three decimals (0.623), or two
+/// significant digits when it is below 0.001 but not zero (0.0000051), so
+/// that a rare outcome does not read as impossible.
 pub fn fmt_prob(v: f64) -> String {
-    format!("{:.3}", v)
+    if v != 0.0 && v.abs() < 0.001 {
+        let decimals = (1.0 - v.abs().log10().floor()) as usize;
+        let s = format!("{v:.decimals$}");
+        s.trim_end_matches('0').to_string()
+    } else {
+        format!("{v:.3}")
+    }
 }
 
 /// A month count: 3, 4.5.
@@ -204,6 +212,13 @@ mod tests {
         assert_eq!(fmt_tick(0.25), "0.25");
         assert_eq!(fmt_tick(1.0), "1");
         assert_eq!(fmt_tick(0.4), "0.4");
+        assert_eq!(fmt_prob(0.18149999), "0.181");
+        assert_eq!(fmt_prob(0.0), "0.000");
+        assert_eq!(fmt_prob(1.0), "1.000");
+        assert_eq!(fmt_prob(0.000005), "0.000005");
+        assert_eq!(fmt_prob(0.00002832410980122599), "0.000028");
+        assert_eq!(fmt_prob(0.0000008826233199317767), "0.00000088");
+        assert_eq!(fmt_prob(0.00099), "0.00099");
         assert_eq!(fmt_month(4.0), "4");
         assert_eq!(fmt_month(4.5), "4.5");
         assert_eq!(shorten("abcdef", 4), "abc…");
