@@ -228,6 +228,14 @@ fn exact_order() {
 }
 
 #[test]
+fn exact_late_clause() {
+    let s = scenarios::late_clause();
+    let ex = enumerate(&s);
+    assert!(ex.contributors[0].p_late_clause_first > 0.05);
+    check_scenario("late_clause", &s, 17);
+}
+
+#[test]
 fn exact_many_coalitions() {
     let s = scenarios::many();
     assert!(enumerate(&s).coalitions.len() > 20);

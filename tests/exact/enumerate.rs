@@ -32,6 +32,8 @@ pub struct ContributorExact {
     pub m1_joined: f64,
     pub m2_joined: f64,
     pub p_pivotal: f64,
+    /// P(joined, late, and a clause fails against the final coalition).
+    pub p_late_clause_first: f64,
     /// (reason, p_first, p_any) in the order of blockers.csv.
     pub blockers: Vec<(String, f64, f64)>,
 }
@@ -542,15 +544,11 @@ fn accumulate(
                 .iter()
                 .position(|&h| h)
                 .unwrap_or_else(|| panic!("contributor {i} did not arrive without a reason"));
-            if joined[i] {
-                // A late contributor must have no failing clause, else the
-                // first reason would be ambiguous; keep scenarios clear of it.
-                assert_eq!(
-                    first,
-                    holds.len() - 1,
-                    "joined late contributor {} has a failing clause",
-                    s.contributors[i].name
-                );
+            if joined[i] && first != holds.len() - 1 {
+                // Joined but late, with a clause that turned false as others
+                // joined after it: spec section 2 lists the clauses before
+                // `late`, so that clause is the first reason.
+                ce.p_late_clause_first += p;
             }
             ce.blockers[first].1 += p;
             for (k, &h) in holds.iter().enumerate() {

@@ -240,6 +240,51 @@ pub fn many() -> Scenario {
     s
 }
 
+/// A contributor that joins, is later contradicted by its own
+/// `not joined(..)` clause (the other joins after it) and arrives after the
+/// horizon: spec section 2 lists the failing clause before `late`, so the
+/// clause is its first reason. Also a categorical condition given another
+/// categorical one, a pledge of 0 that still "arrives", and a lead time
+/// equal to the horizon.
+pub fn late_clause() -> Scenario {
+    let mut s = Scenario::new("Late and contradicted", 900);
+    s.horizon = Some(3.0);
+    s.conditions = vec![
+        Condition::categorical(
+            "supply",
+            &["poor", "fair", "good"],
+            CatProbs::Given(
+                "access".into(),
+                vec![
+                    ("open".into(), vec![0.2, 0.3, 0.5]),
+                    ("closed".into(), vec![0.6, 0.3, 0.1]),
+                ],
+            ),
+        ),
+        Condition::categorical(
+            "access",
+            &["closed", "open"],
+            CatProbs::Fixed(vec![0.3, 0.7]),
+        ),
+    ];
+    s.contributors = vec![
+        Contributor::new("First", p(0.8), fixed(600.0))
+            .requires(&["not joined(Second)"])
+            .lead(disc(&[(1.0, 1.0), (5.0, 1.0)])),
+        Contributor::new("Second", p(0.6), disc(&[(0.0, 1.0), (500.0, 3.0)]))
+            .requires(&["supply >= fair"])
+            .lead(disc(&[(2.0, 3.0), (4.0, 1.0)])),
+        Contributor::new(
+            "Third",
+            given("supply", &[("poor", 0.2), ("fair", 0.5), ("good", 0.9)]),
+            fixed(400.0),
+        )
+        .requires(&["access == open", "committed <= 600"])
+        .lead(fixed(3.0)),
+    ];
+    s
+}
+
 pub fn all() -> Vec<(&'static str, Scenario)> {
     vec![
         ("cascade", cascade()),
@@ -248,6 +293,7 @@ pub fn all() -> Vec<(&'static str, Scenario)> {
         ("horizon", horizon()),
         ("order", order()),
         ("many", many()),
+        ("late_clause", late_clause()),
     ]
 }
 
