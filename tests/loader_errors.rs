@@ -960,6 +960,14 @@ fn limits() {
         "scenario.trials",
         "above the limit of 1,000,000,000,000",
     );
+    let e = fail("[scenario]\nname = \"x\"\ntarget = 5\nhorizon_months = 1200.5\n");
+    expect(
+        &e,
+        4,
+        18,
+        "scenario.horizon_months",
+        "above the limit of 1,200 months",
+    );
     let e = egypt("lead_months = 1201\n");
     expect(
         &e,

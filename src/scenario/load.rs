@@ -26,6 +26,8 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 pub const MAX_TARGET: i64 = 100_000_000;
 pub const MAX_TRIALS: i64 = 1_000_000_000_000;
 pub const MAX_ROLES: usize = 10;
+/// Same as the longest lead time: nothing can arrive later.
+pub const MAX_HORIZON_MONTHS: f64 = 1200.0;
 const DEFAULT_TRIALS: u64 = 100_000;
 const DEFAULT_SEED: u64 = 1;
 
@@ -267,6 +269,16 @@ fn header(src: &Sources<'_>, node: &Node<'_>) -> Result<Header> {
                     &n.span(),
                     &at("horizon_months"),
                     format!("horizon_months {v} is negative; need a number of months >= 0"),
+                ));
+            }
+            if v > MAX_HORIZON_MONTHS {
+                return Err(src.err(
+                    &n.span(),
+                    &at("horizon_months"),
+                    format!(
+                        "{v} is above the limit of {} months (the longest lead time)",
+                        grouped(MAX_HORIZON_MONTHS)
+                    ),
                 ));
             }
             Some(v)

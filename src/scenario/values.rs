@@ -58,7 +58,8 @@ pub(crate) fn number(src: &Sources<'_>, node: &Node<'_>, path: &str, what: &str)
             format!("must be a finite number, found {}", found(node.get_ref())),
         ));
     }
-    Ok(value)
+    // -0.0 reads as 0.0, so that it never prints as "-0".
+    Ok(value + 0.0)
 }
 
 /// A number in [0, 1].
