@@ -7,6 +7,10 @@
 //! to the report's tables, regenerate it with
 //!     UPDATE_SNAPSHOTS=1 cargo test --test charts
 //! and review the diff before committing it.
+//!
+//! `cargo test --test charts` also leaves the fixture folder with its charts
+//! and report in target/tmp/fixture-report, for a look in a real browser:
+//!     bash scripts/browser-test.sh target/tmp/fixture-report
 
 use std::path::{Path, PathBuf};
 
@@ -355,4 +359,25 @@ fn undefined_cells_are_not_drawn() {
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(html.contains("<tr><td>Fiji</td><td class=\"num\">0.000</td>"));
     assert!(html.contains("<td class=\"num na\" title=\"undefined\">–</td>"));
+}
+
+#[test]
+fn fixture_report_for_the_browser_check() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-report");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+    let src = result_folder();
+    for entry in std::fs::read_dir(src.path()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), out.join(entry.file_name())).unwrap();
+    }
+    write_run_charts(&out).unwrap();
+    write_tornado_chart(
+        &fixtures().join("analysis/tornado.csv"),
+        &out.join("tornado.svg"),
+    )
+    .unwrap();
+    write_report(&out).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<figure id=\"chart-tornado\">"));
 }

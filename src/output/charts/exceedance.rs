@@ -1,6 +1,7 @@
 //! P(personnel >= x) against x: how likely each force size is to be reached.
 
 use anyhow::Result;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::style::{
@@ -82,7 +83,9 @@ pub(super) fn svg(table: &Table, target: Option<f64>, p_target: Option<f64>) -> 
                     style,
                 ))?
                 .label(format!("target: {} people", fmt_people(t)))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                .legend(move |(x, y)| {
+                    DashedPathElement::new(vec![(x, y), (x + 18, y)], 6, 4, style)
+                });
             if let Some(pt) = p_target {
                 chart
                     .draw_series(std::iter::once(Circle::new(

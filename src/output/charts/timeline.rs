@@ -2,6 +2,7 @@
 //! P(success by month m) above, mean arrived personnel by month below.
 
 use anyhow::Result;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::style::{
@@ -63,7 +64,7 @@ pub(super) fn svg(table: &Table, target: Option<f64>) -> Result<String> {
             .margin(12)
             .margin_right(28)
             .x_label_area_size(46)
-            .y_label_area_size(64)
+            .y_label_area_size(80)
             .build_cartesian_2d(0f64..x_max, 0f64..1.02)?;
         chart
             .configure_mesh()
@@ -116,7 +117,7 @@ pub(super) fn svg(table: &Table, target: Option<f64>) -> Result<String> {
             .margin(12)
             .margin_right(28)
             .x_label_area_size(48)
-            .y_label_area_size(64)
+            .y_label_area_size(80)
             .build_cartesian_2d(0f64..x_max, 0f64..y_max)?;
         chart
             .configure_mesh()
@@ -147,7 +148,9 @@ pub(super) fn svg(table: &Table, target: Option<f64>) -> Result<String> {
                     style,
                 ))?
                 .label(format!("target: {} people", fmt_people(t)))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                .legend(move |(x, y)| {
+                    DashedPathElement::new(vec![(x, y), (x + 18, y)], 6, 4, style)
+                });
         }
         chart
             .configure_series_labels()
