@@ -157,11 +157,13 @@ pub fn write_results(
     let written = (|| -> anyhow::Result<()> {
         let tables = results::tables(s, tally);
         let mut files = csv_files::write_tables(&staging.tmp, &tables)?;
-        files.extend(charts::write_run_charts(&staging.tmp)?);
+        files.extend(charts::RUN_CHARTS.iter().map(|c| c.to_string()));
         files.push("report.html".into());
         files.sort();
         rec.files = files;
+        // The charts and the report read run.toml (the target, the seed).
         std::fs::write(staging.tmp.join("run.toml"), rec.to_toml()?)?;
+        charts::write_run_charts(&staging.tmp)?;
         report::write_report(&staging.tmp)?;
         Ok(())
     })();

@@ -1,9 +1,9 @@
 //! One batch of consecutive trials: every entity's words for the whole batch
-//! are drawn at once from its own stream and turned into columns of values;
-//! the per-trial work then reads those columns and adds to a `Tally`.
+//! are drawn at once from its own stream and turned into columns of values.
+//! Most tallies are then taken column by column (one contributor over the
+//! batch, branch-free); only what needs a whole trial is done per trial.
 
 use super::plan::{Bernoulli, Plan};
-use super::sample::unit;
 use super::streams::Streams;
 use crate::scenario::Scenario;
 use crate::stats::tally::{Tally, bump};
@@ -15,24 +15,42 @@ pub const BATCH: usize = 4096;
 /// Row marker of personnel arriving after the horizon.
 const LATE: u16 = u16::MAX;
 
-/// Reusable buffers of one worker.
+/// Rounds a non-negative number of people to whole people, halves away
+/// from zero.
+#[inline(always)]
+fn whole(v: f64) -> u32 {
+    (v + 0.5) as u32
+}
+
+/// All ones when bit `i` of `mask` is set, else zero.
+#[inline(always)]
+fn bit_mask(mask: u64, i: usize) -> u64 {
+    0u64.wrapping_sub(mask >> i & 1)
+}
+
+/// Reusable buffers of one worker. Columns are indexed by trial in the batch.
 pub struct Scratch {
     words: Vec<u32>,
     values: Vec<f64>,
     /// `states[t * conditions + c]`: state index of condition c in trial t.
     states: Vec<u8>,
+    /// Bit i: contributor i is willing / vetoed / eligible / late / joined / arrived.
     willing: Vec<u64>,
     vetoed: Vec<u64>,
     eligible: Vec<u64>,
     late: Vec<u64>,
     joined: Vec<u64>,
+    arrived: Vec<u64>,
     /// `[contributor][trial]`, people.
     pledge: Vec<Vec<u32>>,
     deployed: Vec<Vec<u32>>,
+    /// `[contributor][trial]`: timeline row of arrival, or LATE.
     row: Vec<Vec<u16>>,
+    /// Arrived personnel per trial (people).
     total: Vec<u64>,
-    /// `group_sums[t * groups + g]`, people.
+    /// `group_sums[t * groups + g]`, people (only when the scenario has roles).
     group_sums: Vec<u64>,
+    success: Vec<u8>,
     /// Dense coalition counts for up to 16 contributors.
     coalition_dense: Vec<[u64; 2]>,
 }
@@ -49,11 +67,13 @@ impl Scratch {
             eligible: vec![0; BATCH],
             late: vec![0; BATCH],
             joined: vec![0; BATCH],
+            arrived: vec![0; BATCH],
             pledge: vec![vec![0; BATCH]; n],
             deployed: vec![vec![0; BATCH]; n],
             row: vec![vec![0; BATCH]; n],
             total: vec![0; BATCH],
             group_sums: vec![0; BATCH * plan.groups.len().max(1)],
+            success: vec![0; BATCH],
             coalition_dense: if n <= 16 {
                 vec![[0, 0]; 1 << n]
             } else {
@@ -82,32 +102,29 @@ pub fn run_batch(
     streams: &Streams,
     first: u64,
     len: usize,
-    scratch: &mut Scratch,
+    sc: &mut Scratch,
     tally: &mut Tally,
 ) {
-    draw_conditions(plan, streams, first, len, scratch);
-    draw_contributors(s, plan, streams, first, len, scratch);
-    let Scratch {
-        eligible,
-        joined,
-        states,
-        pledge,
-        ..
-    } = scratch;
+    draw_conditions(plan, streams, first, len, sc);
+    draw_contributors(s, plan, streams, first, len, sc);
     if plan.cascade {
         let c = plan.condition_count;
         for t in 0..len {
-            joined[t] = negotiate(s, plan, eligible[t], &states[t * c..t * c + c], |i| {
-                pledge[i][t] as u64
-            });
+            let states = &sc.states[t * c..t * c + c];
+            let pledge = &sc.pledge;
+            sc.joined[t] = negotiate(s, plan, sc.eligible[t], states, |i| pledge[i][t] as u64);
         }
     } else {
-        joined[..len].copy_from_slice(&eligible[..len]);
+        sc.joined[..len].copy_from_slice(&sc.eligible[..len]);
     }
-    sum_arrivals(plan, len, scratch);
     for t in 0..len {
-        tally_trial(s, plan, t, scratch, tally);
+        sc.arrived[t] = sc.joined[t] & !sc.late[t];
     }
+    sum_arrivals(s, plan, len, sc);
+    for t in 0..len {
+        tally_trial(s, plan, t, sc, tally);
+    }
+    tally_contributors(s, plan, len, sc, tally);
     tally.trials += len as u64;
 }
 
@@ -124,31 +141,30 @@ fn draw_conditions(plan: &Plan, streams: &Streams, first: u64, len: usize, sc: &
     }
 }
 
-/// Sets bit `bit` of `masks[t]` where the Bernoulli draw of trial t is true.
+/// Sets bit `i` of `masks[t]` where the Bernoulli draw of trial t is true.
+#[allow(clippy::too_many_arguments)]
 fn draw_bernoulli(
     b: &Bernoulli,
     stream: u64,
-    bit: u64,
+    i: usize,
     plan: &Plan,
     streams: &Streams,
     first: u64,
-    len: usize,
     words: &mut [u32],
     states: &[u8],
     masks: &mut [u64],
 ) {
     if let Some(certain) = b.certain() {
         if certain {
-            masks[..len].iter_mut().for_each(|m| *m |= bit);
+            masks.iter_mut().for_each(|m| *m |= 1 << i);
         }
         return;
     }
-    streams.fill(stream, first, &mut words[..len]);
-    let shift = bit.trailing_zeros();
+    streams.fill(stream, first, words);
     match b {
         Bernoulli::Fixed(thr) => {
-            for t in 0..len {
-                masks[t] |= u64::from((words[t] as u64) < *thr) << shift;
+            for (m, w) in masks.iter_mut().zip(words.iter()) {
+                *m |= u64::from((*w as u64) < *thr) << i;
             }
         }
         Bernoulli::Given {
@@ -156,9 +172,9 @@ fn draw_bernoulli(
             thresholds,
         } => {
             let c = plan.condition_count;
-            for t in 0..len {
+            for (t, (m, w)) in masks.iter_mut().zip(words.iter()).enumerate() {
                 let thr = thresholds[states[t * c + condition] as usize];
-                masks[t] |= u64::from((words[t] as u64) < thr) << shift;
+                *m |= u64::from((*w as u64) < thr) << i;
             }
         }
     }
@@ -176,79 +192,94 @@ fn draw_contributors(
     sc.vetoed[..len].fill(0);
     sc.late[..len].fill(0);
     let c = plan.condition_count;
+    let words = &mut sc.words[..len];
+    let values = &mut sc.values[..len];
     for (i, cp) in plan.contributors.iter().enumerate() {
-        let bit = 1u64 << i;
         let [s_willing, s_vetoed, s_pledge, s_delivery, s_lead] = cp.streams;
+        let states = &sc.states;
         draw_bernoulli(
             &cp.willing,
             s_willing,
-            bit,
+            i,
             plan,
             streams,
             first,
-            len,
-            &mut sc.words,
-            &sc.states,
-            &mut sc.willing,
+            words,
+            states,
+            &mut sc.willing[..len],
         );
         draw_bernoulli(
             &cp.vetoed,
             s_vetoed,
-            bit,
+            i,
             plan,
             streams,
             first,
-            len,
-            &mut sc.words,
-            &sc.states,
-            &mut sc.vetoed,
+            words,
+            states,
+            &mut sc.vetoed[..len],
         );
 
-        let pledge = &mut sc.pledge[i];
+        let pledge = &mut sc.pledge[i][..len];
         if !cp.troops.is_fixed() {
-            streams.fill(s_pledge, first, &mut sc.words[..len]);
+            streams.fill(s_pledge, first, words);
         }
-        cp.troops.fill(&sc.words[..len], &mut sc.values[..len]);
-        for t in 0..len {
-            pledge[t] = libm::round(sc.values[t]) as u32;
-        }
-
-        let deployed = &mut sc.deployed[i];
-        if !cp.delivery.is_fixed() {
-            streams.fill(s_delivery, first, &mut sc.words[..len]);
-        }
-        cp.delivery.fill(&sc.words[..len], &mut sc.values[..len]);
-        for t in 0..len {
-            deployed[t] = libm::round(pledge[t] as f64 * sc.values[t]) as u32;
+        cp.troops.fill(words, values);
+        for (p, v) in pledge.iter_mut().zip(values.iter()) {
+            *p = whole(*v);
         }
 
-        let row = &mut sc.row[i];
-        if !cp.lead.is_fixed() {
-            streams.fill(s_lead, first, &mut sc.words[..len]);
-        }
-        for t in 0..len {
-            let lead = cp.lead.quantile(unit(sc.words[t]));
-            row[t] = plan.rows.row_of(lead).unwrap_or(LATE);
-            sc.late[t] |= u64::from(row[t] == LATE) << i;
+        let deployed = &mut sc.deployed[i][..len];
+        if let Some(share) = cp.delivery.fixed_value() {
+            if share == 1.0 {
+                deployed.copy_from_slice(pledge);
+            } else {
+                for (d, p) in deployed.iter_mut().zip(pledge.iter()) {
+                    *d = whole(*p as f64 * share);
+                }
+            }
+        } else {
+            streams.fill(s_delivery, first, words);
+            cp.delivery.fill(words, values);
+            for ((d, p), v) in deployed.iter_mut().zip(pledge.iter()).zip(values.iter()) {
+                *d = whole(*p as f64 * v);
+            }
         }
 
+        let row = &mut sc.row[i][..len];
+        if let Some(lead) = cp.lead.fixed_value() {
+            let r = plan.rows.row_of(lead).unwrap_or(LATE);
+            row.fill(r);
+            if r == LATE {
+                sc.late[..len].iter_mut().for_each(|m| *m |= 1 << i);
+            }
+        } else {
+            streams.fill(s_lead, first, words);
+            cp.lead.fill(words, values);
+            for ((r, v), late) in row.iter_mut().zip(values.iter()).zip(sc.late.iter_mut()) {
+                *r = plan.rows.row_of(*v).unwrap_or(LATE);
+                *late |= u64::from(*r == LATE) << i;
+            }
+        }
+    }
+    for t in 0..len {
+        sc.eligible[t] = sc.willing[t] & !sc.vetoed[t];
+    }
+    for (i, cp) in plan.contributors.iter().enumerate() {
+        if cp.condition_clauses.is_empty() {
+            continue;
+        }
         let clauses = &s.contributors[i].requires;
         for t in 0..len {
-            let mut ok = sc.willing[t] & !sc.vetoed[t] & bit;
-            if ok != 0 {
+            if sc.eligible[t] >> i & 1 == 1 {
                 let states = &sc.states[t * c..t * c + c];
                 if !cp
                     .condition_clauses
                     .iter()
                     .all(|&k| clauses[k].expr.holds(states, 0, 0))
                 {
-                    ok = 0;
+                    sc.eligible[t] &= !(1 << i);
                 }
-            }
-            if i == 0 {
-                sc.eligible[t] = ok;
-            } else {
-                sc.eligible[t] |= ok;
             }
         }
     }
@@ -288,17 +319,31 @@ pub fn negotiate(
     }
 }
 
-fn sum_arrivals(plan: &Plan, len: usize, sc: &mut Scratch) {
-    let g = plan.groups.len().max(1);
-    sc.total[..len].fill(0);
+fn sum_arrivals(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch) {
+    let total = &mut sc.total[..len];
+    total.fill(0);
+    for (i, deployed) in sc.deployed.iter().enumerate() {
+        for ((sum, d), a) in total
+            .iter_mut()
+            .zip(&deployed[..len])
+            .zip(&sc.arrived[..len])
+        {
+            *sum += *d as u64 & bit_mask(*a, i);
+        }
+    }
+    if s.roles.is_empty() {
+        return;
+    }
+    let g = plan.groups.len();
+    if g == 1 {
+        sc.group_sums[..len].copy_from_slice(total);
+        return;
+    }
     sc.group_sums[..len * g].fill(0);
     for (i, cp) in plan.contributors.iter().enumerate() {
         let deployed = &sc.deployed[i];
         for t in 0..len {
-            let arrived = (sc.joined[t] & !sc.late[t]) >> i & 1;
-            let a = deployed[t] as u64 * arrived;
-            sc.total[t] += a;
-            sc.group_sums[t * g + cp.group] += a;
+            sc.group_sums[t * g + cp.group] += deployed[t] as u64 & bit_mask(sc.arrived[t], i);
         }
     }
 }
@@ -318,17 +363,18 @@ fn outcome(plan: &Plan, sc: &Scratch, t: usize, arrived: u64) -> (u64, bool) {
     (total, plan.roles_met(&sums))
 }
 
+/// The work that needs a whole trial: totals, roles, conditions,
+/// coalitions, the timeline and pivotal contributors.
+
 fn tally_trial(s: &Scenario, plan: &Plan, t: usize, sc: &mut Scratch, tally: &mut Tally) {
     let g = plan.groups.len().max(1);
     let c = plan.condition_count;
     let total = sc.total[t];
     let group_sums = &sc.group_sums[t * g..t * g + g];
-    let roles_met = plan.roles_met(group_sums);
+    let roles_met = plan.hall.is_empty() || plan.roles_met(group_sums);
     let reached = total >= plan.target;
     let success = reached && roles_met;
-    let joined = sc.joined[t];
-    let arrived = joined & !sc.late[t];
-    let states = &sc.states[t * c..t * c + c];
+    sc.success[t] = success as u8;
 
     tally.success += success as u64;
     tally.reached += reached as u64;
@@ -348,75 +394,58 @@ fn tally_trial(s: &Scenario, plan: &Plan, t: usize, sc: &mut Scratch, tally: &mu
         rt.met += u64::from(available >= role.minimum);
         rt.available_sum += available;
     }
-    for (k, &state) in states.iter().enumerate() {
+    for (k, &state) in sc.states[t * c..t * c + c].iter().enumerate() {
         let st = &mut tally.conditions[k][state as usize];
         st.trials += 1;
         st.success += success as u64;
     }
+    let joined = sc.joined[t];
     if plan.track_coalitions {
-        if sc.coalition_dense.is_empty() {
-            let e = tally.coalitions.entry(joined).or_insert([0, 0]);
-            e[0] += 1;
-            e[1] += success as u64;
+        let e = if sc.coalition_dense.is_empty() {
+            tally.coalitions.entry(joined).or_insert([0, 0])
         } else {
-            let e = &mut sc.coalition_dense[joined as usize];
-            e[0] += 1;
-            e[1] += success as u64;
-        }
+            &mut sc.coalition_dense[joined as usize]
+        };
+        e[0] += 1;
+        e[1] += success as u64;
     }
-    tally_timeline(plan, t, sc, tally, reached, success);
-
-    let mut bits = joined;
-    while bits != 0 {
-        let i = bits.trailing_zeros() as usize;
-        bits &= bits - 1;
-        let ct = &mut tally.contributors[i];
-        ct.joined += 1;
-        ct.joined_success += success as u64;
-        ct.arrived_sum += sc.deployed[i][t] as u64 * (arrived >> i & 1);
+    if reached {
+        first_rows(plan, t, sc, tally, success);
     }
     if success {
         tally_pivotal(s, plan, t, sc, tally);
     }
-    tally_blockers(s, plan, t, sc, tally);
 }
 
-fn tally_timeline(
-    plan: &Plan,
-    t: usize,
-    sc: &Scratch,
-    tally: &mut Tally,
-    reached: bool,
-    success: bool,
-) {
-    let joined = sc.joined[t];
-    let arrived = joined & !sc.late[t];
+/// Finds the first timeline rows at which the target, and success, were
+/// reached: arrivals walked in row order.
+fn first_rows(plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally, success: bool) {
     let tl = &mut tally.timeline;
-    let mut bits = joined;
+    let arrived = sc.arrived[t];
+    let (mut low, mut high) = (u16::MAX, 0u16);
+    let mut bits = arrived;
     while bits != 0 {
         let i = bits.trailing_zeros() as usize;
         bits &= bits - 1;
-        let row = sc.row[i][t];
-        if row != LATE {
-            bump(
-                &mut tl.arriving,
-                row as usize,
-                sc.deployed[i][t] as u64 * (arrived >> i & 1),
-            );
-            tl.rows_seen = tl.rows_seen.max(row as u64 + 1);
-        }
+        let r = sc.row[i][t];
+        low = low.min(r);
+        high = high.max(r);
     }
-    if !reached {
+    if low == high {
+        // Everybody arrives at once (e.g. fixed lead times).
+        bump(&mut tl.first_reached, low as usize, 1);
+        if success {
+            bump(&mut tl.first_success, low as usize, 1);
+        }
         return;
     }
-    // Walk the arrivals in row order until the target (and the roles) are met.
-    let mut order = [(0u16, 0u8); 64];
+    let mut order = [0u32; 64];
     let mut n = 0;
     let mut bits = arrived;
     while bits != 0 {
         let i = bits.trailing_zeros() as usize;
         bits &= bits - 1;
-        order[n] = (sc.row[i][t], i as u8);
+        order[n] = (sc.row[i][t] as u32) << 8 | i as u32;
         n += 1;
     }
     let order = &mut order[..n];
@@ -426,9 +455,9 @@ fn tally_timeline(
     let mut reached_row = None;
     let mut k = 0;
     while k < n {
-        let row = order[k].0;
-        while k < n && order[k].0 == row {
-            let i = order[k].1 as usize;
+        let row = order[k] >> 8;
+        while k < n && order[k] >> 8 == row {
+            let i = (order[k] & 0xff) as usize;
             let a = sc.deployed[i][t] as u64;
             total += a;
             sums[plan.contributors[i].group] += a;
@@ -448,12 +477,10 @@ fn tally_timeline(
 }
 
 fn tally_pivotal(s: &Scenario, plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally) {
-    let joined = sc.joined[t];
-    let arrived = joined & !sc.late[t];
     let c = plan.condition_count;
     if plan.cascade {
         let states = &sc.states[t * c..t * c + c];
-        let mut bits = joined;
+        let mut bits = sc.joined[t];
         while bits != 0 {
             let i = bits.trailing_zeros() as usize;
             bits &= bits - 1;
@@ -465,74 +492,148 @@ fn tally_pivotal(s: &Scenario, plan: &Plan, t: usize, sc: &Scratch, tally: &mut 
                 tally.contributors[i].pivotal += 1;
             }
         }
-    } else {
-        let g = plan.groups.len().max(1);
-        let mut bits = arrived;
-        while bits != 0 {
-            let i = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            let a = sc.deployed[i][t] as u64;
-            if a == 0 {
-                continue;
-            }
-            let pivotal = sc.total[t] - a < plan.target || {
+        return;
+    }
+    let g = plan.groups.len().max(1);
+    let mut bits = sc.arrived[t];
+    while bits != 0 {
+        let i = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        let a = sc.deployed[i][t] as u64;
+        if a == 0 {
+            continue;
+        }
+        let pivotal = sc.total[t] - a < plan.target
+            || (!plan.hall.is_empty() && {
                 let mut sums = [0u64; 64];
                 sums[..g].copy_from_slice(&sc.group_sums[t * g..t * g + g]);
                 sums[plan.contributors[i].group] -= a;
                 !plan.roles_met(&sums)
+            });
+        tally.contributors[i].pivotal += pivotal as u64;
+    }
+}
+
+/// Per contributor, over the whole batch: joins, arrivals, the timeline's
+/// arriving personnel and the blockers.
+
+fn tally_contributors(s: &Scenario, plan: &Plan, len: usize, sc: &Scratch, tally: &mut Tally) {
+    let c = plan.condition_count;
+    let has_horizon = plan.rows.horizon.is_some();
+    for (i, contributor) in s.contributors.iter().enumerate() {
+        let ct = &mut tally.contributors[i];
+        let deployed = &sc.deployed[i][..len];
+        let (mut joined, mut joined_success, mut arrived_sum) = (0u64, 0u64, 0u64);
+        let (joined_col, arrived_col) = (&sc.joined[..len], &sc.arrived[..len]);
+        for (((j, ok), d), a) in joined_col
+            .iter()
+            .zip(&sc.success[..len])
+            .zip(deployed)
+            .zip(arrived_col)
+        {
+            let j = j >> i & 1;
+            joined += j;
+            joined_success += j & *ok as u64;
+            arrived_sum += *d as u64 & bit_mask(*a, i);
+        }
+        ct.joined += joined;
+        ct.joined_success += joined_success;
+        ct.arrived_sum += arrived_sum;
+
+        // Timeline: personnel arriving at each row, and the rows seen.
+        let row = &sc.row[i][..len];
+        let tl = &mut tally.timeline;
+        if plan.contributors[i].lead.is_fixed() {
+            if row[0] != LATE && joined > 0 {
+                bump(&mut tl.arriving, row[0] as usize, arrived_sum);
+                tl.rows_seen = tl.rows_seen.max(row[0] as u64 + 1);
+            }
+        } else {
+            for t in 0..len {
+                if sc.joined[t] >> i & 1 == 1 && row[t] != LATE {
+                    bump(&mut tl.arriving, row[t] as usize, deployed[t] as u64);
+                    tl.rows_seen = tl.rows_seen.max(row[t] as u64 + 1);
+                }
+            }
+        }
+
+        // Blockers, in order: declined, vetoed, each clause, late.
+        let clauses = &contributor.requires;
+        let late_reason = 2 + clauses.len();
+        let (mut first, mut any) = ([0u64; 2], [0u64; 2]);
+        let (mut late_first, mut late_any) = (0u64, 0u64);
+        let columns = arrived_col
+            .iter()
+            .zip(&sc.willing[..len])
+            .zip(&sc.vetoed[..len])
+            .zip(&sc.late[..len]);
+        for (((a, w), v), l) in columns {
+            let missing = !a >> i & 1;
+            let declined = !w >> i & 1;
+            let vetoed = v >> i & 1;
+            let late = l >> i & 1;
+            any[0] += missing & declined;
+            any[1] += missing & vetoed;
+            first[0] += missing & declined;
+            first[1] += missing & !declined & vetoed;
+            late_any += missing & late;
+            late_first += missing & !declined & !vetoed & late;
+        }
+        if clauses.is_empty() {
+            ct.first[0] += first[0];
+            ct.first[1] += first[1];
+            ct.any[0] += any[0];
+            ct.any[1] += any[1];
+            if has_horizon {
+                ct.first[late_reason] += late_first;
+                ct.any[late_reason] += late_any;
+            }
+            continue;
+        }
+        // With clauses the late count depends on them: count per trial.
+        ct.first[0] += first[0];
+        ct.first[1] += first[1];
+        ct.any[0] += any[0];
+        ct.any[1] += any[1];
+        for t in 0..len {
+            let joined_t = sc.joined[t];
+            if sc.arrived[t] >> i & 1 == 1 {
+                continue;
+            }
+            let states = &sc.states[t * c..t * c + c];
+            let committed = if plan.cascade {
+                committed_others(sc, t, joined_t, i)
+            } else {
+                0
             };
-            tally.contributors[i].pivotal += pivotal as u64;
+            let mut first_taken = sc.willing[t] >> i & 1 == 0 || sc.vetoed[t] >> i & 1 == 1;
+            for (k, clause) in clauses.iter().enumerate() {
+                if !clause.expr.holds(states, joined_t, committed) {
+                    ct.any[2 + k] += 1;
+                    if !first_taken {
+                        ct.first[2 + k] += 1;
+                        first_taken = true;
+                    }
+                }
+            }
+            if has_horizon && sc.late[t] >> i & 1 == 1 {
+                ct.any[late_reason] += 1;
+                if !first_taken {
+                    ct.first[late_reason] += 1;
+                }
+            }
         }
     }
 }
 
-fn tally_blockers(s: &Scenario, plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally) {
-    let joined = sc.joined[t];
-    let not_arrived = !(joined & !sc.late[t]);
-    let c = plan.condition_count;
-    let states = &sc.states[t * c..t * c + c];
-    let committed_all: u64 = if plan.cascade {
-        let mut sum = 0;
-        let mut bits = joined;
-        while bits != 0 {
-            let i = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            sum += sc.pledge[i][t] as u64;
-        }
-        sum
-    } else {
-        0
-    };
-    for (i, contributor) in s.contributors.iter().enumerate() {
-        if not_arrived >> i & 1 == 0 {
-            continue;
-        }
-        let ct = &mut tally.contributors[i];
-        let mut first = true;
-        let mut note = |reason: usize, holds: bool| {
-            if holds {
-                ct.any[reason] += 1;
-                if first {
-                    ct.first[reason] += 1;
-                    first = false;
-                }
-            }
-        };
-        note(0, sc.willing[t] >> i & 1 == 0);
-        note(1, sc.vetoed[t] >> i & 1 == 1);
-        let own = if joined >> i & 1 == 1 {
-            sc.pledge[i][t] as u64
-        } else {
-            0
-        };
-        for (k, clause) in contributor.requires.iter().enumerate() {
-            note(
-                2 + k,
-                !clause.expr.holds(states, joined, committed_all - own),
-            );
-        }
-        if plan.rows.horizon.is_some() {
-            note(2 + contributor.requires.len(), sc.late[t] >> i & 1 == 1);
-        }
+/// Pledged personnel of the joined contributors other than `i` (people).
+fn committed_others(sc: &Scratch, t: usize, joined: u64, i: usize) -> u64 {
+    let mut sum = 0;
+    let mut bits = joined & !(1 << i);
+    while bits != 0 {
+        let j = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        sum += sc.pledge[j][t] as u64;
     }
+    sum
 }

@@ -126,6 +126,14 @@ impl Sampler {
         matches!(self, Sampler::Fixed(_))
     }
 
+    /// The value of a fixed distribution.
+    pub fn fixed_value(&self) -> Option<f64> {
+        match self {
+            Sampler::Fixed(v) => Some(*v),
+            _ => None,
+        }
+    }
+
     /// The value at uniform `u` in (0, 1).
     #[inline]
     pub fn quantile(&self, u: f64) -> f64 {
@@ -176,13 +184,42 @@ impl Sampler {
         }
     }
 
-    /// Fills `out[i]` with the value for `words[i]`.
+    /// Fills `out[i]` with the value for `words[i]`; the common kinds in
+    /// branch-free loops the compiler can vectorise.
     pub fn fill(&self, words: &[u32], out: &mut [f64]) {
         match self {
             Sampler::Fixed(v) => out.fill(*v),
             Sampler::Uniform { min, width } => {
                 for (o, w) in out.iter_mut().zip(words) {
                     *o = min + unit(*w) * width;
+                }
+            }
+            Sampler::Triangular {
+                min,
+                max,
+                split,
+                left,
+                right,
+            } => {
+                for (o, w) in out.iter_mut().zip(words) {
+                    // Branch-free: b is exactly 1 or 0, so the blends are exact.
+                    let u = unit(*w);
+                    let b = f64::from(u8::from(u < *split));
+                    let root = (b * (u * left) + (1.0 - b) * ((1.0 - u) * right)).sqrt();
+                    *o = b * (min + root) + (1.0 - b) * (max - root);
+                }
+            }
+            Sampler::Table {
+                min,
+                width,
+                quantiles,
+            } => {
+                for (o, w) in out.iter_mut().zip(words) {
+                    let pos = unit(*w) * PERT_TABLE_CELLS as f64;
+                    let k = (pos as usize).min(PERT_TABLE_CELLS - 1);
+                    let frac = pos - k as f64;
+                    let (a, b) = (quantiles[k], quantiles[k + 1]);
+                    *o = min + width * (a + frac * (b - a));
                 }
             }
             _ => {
