@@ -10,7 +10,7 @@ use super::dist::Dist;
 use super::source::{
     Node, Result, Sources, check_keys, child, require, string, suggest, type_error,
 };
-use super::values::number;
+use super::values::{Num, number};
 
 /// A quantity a distribution describes, with its upper limit.
 pub(crate) struct Quantity {
@@ -62,7 +62,7 @@ impl Ctx<'_, '_> {
             return Err(self.src.err(
                 span,
                 path,
-                format!("{what}{v} is negative; {} must be >= 0", self.q.name),
+                format!("{what}{} is negative; {} must be >= 0", Num(v), self.q.name),
             ));
         }
         if v > self.q.limit {
@@ -70,7 +70,8 @@ impl Ctx<'_, '_> {
                 span,
                 path,
                 format!(
-                    "{what}{v} is above the limit of {} for {}",
+                    "{what}{} is above the limit of {} for {}",
+                    Num(v),
                     grouped(self.q.limit),
                     self.q.name
                 ),
@@ -168,7 +169,11 @@ fn uniform(cx: &Ctx<'_, '_>, table: &DeTable<'_>, span: &Range<usize>) -> Result
         return Err(cx.src.err(
             &min_span,
             &child(cx.path, "min"),
-            format!("min {min} is above max {max}; need min <= max"),
+            format!(
+                "min {} is above max {}; need min <= max",
+                Num(min),
+                Num(max)
+            ),
         ));
     }
     cx.in_support(&max_span, &child(cx.path, "max"), "max ", max)?;
@@ -194,14 +199,22 @@ fn peaked(cx: &Ctx<'_, '_>, table: &DeTable<'_>, span: &Range<usize>, pert: bool
         return Err(cx.src.err(
             &mode_span,
             &mode_path,
-            format!("mode {mode} is below min {min}; need min <= mode <= max"),
+            format!(
+                "mode {} is below min {}; need min <= mode <= max",
+                Num(mode),
+                Num(min)
+            ),
         ));
     }
     if mode > max {
         return Err(cx.src.err(
             &mode_span,
             &mode_path,
-            format!("mode {mode} is above max {max}; need min <= mode <= max"),
+            format!(
+                "mode {} is above max {}; need min <= mode <= max",
+                Num(mode),
+                Num(max)
+            ),
         ));
     }
     cx.in_support(&max_span, &child(cx.path, "max"), "max ", max)?;
@@ -222,7 +235,7 @@ fn normal(cx: &Ctx<'_, '_>, table: &DeTable<'_>, span: &Range<usize>) -> Result<
         return Err(cx.src.err(
             &sd_span,
             &child(cx.path, "sd"),
-            format!("sd {sd} is negative; need sd >= 0"),
+            format!("sd {} is negative; need sd >= 0", Num(sd)),
         ));
     }
     let (min, min_span) = cx.optional(table, "min")?.unwrap_or((0.0, span.clone()));
@@ -234,7 +247,11 @@ fn normal(cx: &Ctx<'_, '_>, table: &DeTable<'_>, span: &Range<usize>) -> Result<
                 return Err(cx.src.err(
                     &max_span,
                     &max_path,
-                    format!("max {max} is below min {min}; need min <= max"),
+                    format!(
+                        "max {} is below min {}; need min <= max",
+                        Num(max),
+                        Num(min)
+                    ),
                 ));
             }
             cx.in_support(&max_span, &max_path, "max ", max)?;
@@ -249,9 +266,9 @@ fn normal(cx: &Ctx<'_, '_>, table: &DeTable<'_>, span: &Range<usize>) -> Result<
         return Ok(Dist::Fixed(min));
     }
     let bounds = if max.is_finite() {
-        format!("[{min}, {max}]")
+        format!("[{}, {}]", Num(min), Num(max))
     } else {
-        format!("[{min}, inf)")
+        format!("[{}, inf)", Num(min))
     };
     let far = 6.0 * sd;
     let side = if min - mean > far {
@@ -266,8 +283,10 @@ fn normal(cx: &Ctx<'_, '_>, table: &DeTable<'_>, span: &Range<usize>) -> Result<
             span,
             cx.path,
             format!(
-                "normal with mean {mean} and sd {sd} has essentially no probability in {bounds}: \
-                 both bounds are more than 6 sd {side} the mean; move the mean or the bounds"
+                "normal with mean {} and sd {} has essentially no probability in {bounds}: \
+                 both bounds are more than 6 sd {side} the mean; move the mean or the bounds",
+                Num(mean),
+                Num(sd)
             ),
         ));
     }
@@ -278,7 +297,8 @@ fn normal(cx: &Ctx<'_, '_>, table: &DeTable<'_>, span: &Range<usize>) -> Result<
             span,
             cx.path,
             format!(
-                "without a max this normal reaches {top} (mean + 6.4 sd), above the limit of {} for {}; set max",
+                "without a max this normal reaches {} (mean + 6.4 sd), above the limit of {} for {}; set max",
+                Num(top),
                 grouped(cx.q.limit),
                 cx.q.name
             ),
@@ -335,7 +355,7 @@ fn discrete(cx: &Ctx<'_, '_>, table: &DeTable<'_>, span: &Range<usize>) -> Resul
             return Err(cx.src.err(
                 s,
                 &format!("{weights_path}[{i}]"),
-                format!("weight {w} is not positive; weights must be > 0 (leave out values that cannot occur)"),
+                format!("weight {} is not positive; weights must be > 0 (leave out values that cannot occur)", Num(*w)),
             ));
         }
     }

@@ -27,6 +27,21 @@ pub(crate) struct Given<T> {
     pub rows: Vec<T>,
 }
 
+/// A number as messages show it: in exponent form when it is very large
+/// or very small, so that `1e308` is not written out in 309 digits.
+pub(crate) struct Num(pub f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let a = self.0.abs();
+        if a >= 1e16 || (a != 0.0 && a < 1e-6) {
+            write!(f, "{:e}", self.0)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
 /// An integer (TOML integers are i64).
 pub(crate) fn integer(src: &Sources<'_>, node: &Node<'_>, path: &str, what: &str) -> Result<i64> {
     match node.get_ref() {
@@ -69,7 +84,7 @@ pub(crate) fn probability(src: &Sources<'_>, node: &Node<'_>, path: &str) -> Res
         return Err(src.err(
             &node.span(),
             path,
-            format!("probability {p} is outside [0, 1]"),
+            format!("probability {} is outside [0, 1]", Num(p)),
         ));
     }
     Ok(p)
