@@ -157,7 +157,7 @@ pub fn write_results(
     let written = (|| -> anyhow::Result<()> {
         let tables = results::tables(s, tally);
         let mut files = csv_files::write_tables(&staging.tmp, &tables)?;
-        files.extend(charts::RUN_CHARTS.iter().map(|c| c.to_string()));
+        files.extend(charts::RUN_CHARTS.iter().map(|c| format!("{c}.svg")));
         files.push("report.html".into());
         files.sort();
         rec.files = files;
