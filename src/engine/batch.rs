@@ -341,9 +341,9 @@ fn sum_arrivals(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch) {
     }
     sc.group_sums[..len * g].fill(0);
     for (i, cp) in plan.contributors.iter().enumerate() {
-        let deployed = &sc.deployed[i];
-        for t in 0..len {
-            sc.group_sums[t * g + cp.group] += deployed[t] as u64 & bit_mask(sc.arrived[t], i);
+        let columns = sc.deployed[i][..len].iter().zip(&sc.arrived[..len]);
+        for (t, (d, a)) in columns.enumerate() {
+            sc.group_sums[t * g + cp.group] += *d as u64 & bit_mask(*a, i);
         }
     }
 }
@@ -365,7 +365,6 @@ fn outcome(plan: &Plan, sc: &Scratch, t: usize, arrived: u64) -> (u64, bool) {
 
 /// The work that needs a whole trial: totals, roles, conditions,
 /// coalitions, the timeline and pivotal contributors.
-
 fn tally_trial(s: &Scenario, plan: &Plan, t: usize, sc: &mut Scratch, tally: &mut Tally) {
     let g = plan.groups.len().max(1);
     let c = plan.condition_count;
@@ -516,7 +515,6 @@ fn tally_pivotal(s: &Scenario, plan: &Plan, t: usize, sc: &Scratch, tally: &mut 
 
 /// Per contributor, over the whole batch: joins, arrivals, the timeline's
 /// arriving personnel and the blockers.
-
 fn tally_contributors(s: &Scenario, plan: &Plan, len: usize, sc: &Scratch, tally: &mut Tally) {
     let c = plan.condition_count;
     let has_horizon = plan.rows.horizon.is_some();
