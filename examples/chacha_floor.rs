@@ -10,7 +10,10 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let trials: u64 = args.get(1).and_then(|a| a.parse::<f64>().ok()).map_or(10_000_000, |v| v as u64);
+    let trials: u64 = args
+        .get(1)
+        .and_then(|a| a.parse::<f64>().ok())
+        .map_or(10_000_000, |v| v as u64);
     let words: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(24);
     let batch = 4096u64;
     let streams = Streams::new(1);
