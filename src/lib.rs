@@ -9,3 +9,4 @@ pub mod engine;
 pub mod output;
 pub mod scenario;
 pub mod stats;
+pub mod whatif;

@@ -2,10 +2,14 @@
 //! its own file with a `run(args) -> Result<()>`.
 
 pub mod check;
+pub mod compare;
 pub mod merge;
 pub mod pipeline;
 pub mod progress;
 pub mod run;
+pub mod sensitivity;
+pub mod solve;
+pub mod sweep;
 
 use clap::{Parser, Subcommand};
 
@@ -25,6 +29,14 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Combine shard parts into the result folder of the whole run.
     Merge(merge::MergeArgs),
+    /// Run a scenario over a grid of values of one or more inputs; one CSV row per point.
+    Sweep(sweep::SweepArgs),
+    /// Rank the inputs by how much P(success) swings between their low and high settings.
+    Sensitivity(sensitivity::SensitivityArgs),
+    /// Find the smallest (or largest) value of one input that meets a goal.
+    Solve(solve::SolveArgs),
+    /// Compare two result folders metric by metric, with significance after Holm's correction.
+    Compare(compare::CompareArgs),
 }
 
 /// An error that maps to an exit status.
@@ -58,5 +70,9 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Sweep(a) => sweep::run(a),
+        Command::Sensitivity(a) => sensitivity::run(a),
+        Command::Solve(a) => solve::run(a),
+        Command::Compare(a) => compare::run(a),
     }
 }

@@ -1,0 +1,387 @@
+//! `muster sweep`: run a scenario at every point of a grid of values of one
+//! or more key paths and write one tidy CSV row per point as it finishes.
+//! Rows go to `FILE.partial`, flushed one by one, which becomes FILE when the
+//! sweep completes; `--resume` continues from the rows a partial file holds.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+use serde::{Deserialize, Serialize};
+
+use super::{Failure, Outcome};
+use crate::output::charts::write_sweep_chart;
+use crate::stats::results::{self, Cell};
+use crate::whatif::grid::{self, Axis};
+use crate::whatif::runner::{RunOptions, Runner, stem};
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub run: RunOptions,
+    /// A key path and its values: PATH=START:STOP:STEP or PATH=v1,v2,... (repeatable; the grid of all combinations).
+    #[arg(long, value_name = "PATH=VALUES", required = true)]
+    pub vary: Vec<String>,
+    /// The CSV file to write (default: results/<file stem>-sweep.csv); the chart goes beside it as .svg, the run record as .toml.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Continue the sweep from the rows FILE.partial already holds.
+    #[arg(long)]
+    pub resume: bool,
+}
+
+/// Metric columns after the varied paths.
+pub const METRICS: [&str; 9] = [
+    "p_success",
+    "ci_low",
+    "ci_high",
+    "p_target_reached",
+    "p_roles_met",
+    "mean_personnel",
+    "personnel_p05",
+    "personnel_p50",
+    "personnel_p95",
+];
+
+/// What a sweep was computed from, kept beside its CSV so that a resumed
+/// sweep can check it continues the same one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepRecord {
+    pub scenario_name: String,
+    pub scenario_file: String,
+    pub scenario_sha256: String,
+    /// `--set` overrides applied to every point.
+    pub overrides: Vec<String>,
+    /// The `--vary` arguments as given.
+    pub vary: Vec<String>,
+    pub seed: u64,
+    /// Trials per point.
+    pub trials: u64,
+    pub points: u64,
+    pub version: String,
+}
+
+/// The metric cells of one run, as summary.csv writes them.
+fn metric_cells(summary: &results::Table) -> Vec<String> {
+    let cell = |metric: &str, col: usize| {
+        summary
+            .row(metric)
+            .and_then(|r| r.get(col))
+            .map_or(String::new(), Cell::text)
+    };
+    vec![
+        cell("p_success", 1),
+        cell("p_success", 2),
+        cell("p_success", 3),
+        cell("p_target_reached", 1),
+        cell("p_roles_met", 1),
+        cell("mean_personnel", 1),
+        cell("personnel_p05", 1),
+        cell("personnel_p50", 1),
+        cell("personnel_p95", 1),
+    ]
+}
+
+fn csv_line(cells: &[String]) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(cells)?;
+    w.into_inner().context("writing a CSV row")
+}
+
+/// `path` with `suffix` appended to its full name.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// The rows of a partial file whose header is `header`: complete lines only.
+fn read_partial(path: &Path, header: &[String]) -> Result<Vec<Vec<String>>, Failure> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // A line cut short by an interruption mid-write is dropped.
+    let complete = match text.rfind('\n') {
+        Some(i) => &text[..=i],
+        None => "",
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(complete.as_bytes());
+    let mut records = r.records();
+    let found: Vec<String> = match records.next() {
+        Some(Ok(h)) => h.iter().map(str::to_string).collect(),
+        _ => Vec::new(),
+    };
+    if found != header {
+        return Err(Failure::Usage(format!(
+            "cannot resume from {}: its header is `{}`, but this sweep writes `{}`; \
+             it comes from another sweep: remove it or choose another --out",
+            path.display(),
+            found.join(","),
+            header.join(",")
+        )));
+    }
+    let mut rows = Vec::new();
+    for (i, rec) in records.enumerate() {
+        let rec = rec.map_err(|e| {
+            Failure::Usage(format!(
+                "cannot resume from {}: row {} is not valid CSV: {e}",
+                path.display(),
+                i + 2
+            ))
+        })?;
+        if rec.len() != header.len() {
+            return Err(Failure::Usage(format!(
+                "cannot resume from {}: row {} has {} cells, the header {}",
+                path.display(),
+                i + 2,
+                rec.len(),
+                header.len()
+            )));
+        }
+        rows.push(rec.iter().map(str::to_string).collect());
+    }
+    Ok(rows)
+}
+
+/// Compares a partial sweep's record with this sweep's; names the first difference.
+fn same_sweep(old: &SweepRecord, new: &SweepRecord) -> Result<(), String> {
+    let differ = |what: &str, a: &dyn std::fmt::Debug, b: &dyn std::fmt::Debug| {
+        Err(format!(
+            "the partial sweep was run with {what} {a:?}, this one with {b:?}"
+        ))
+    };
+    if old.scenario_sha256 != new.scenario_sha256 {
+        return differ(
+            "a scenario file of sha256",
+            &old.scenario_sha256,
+            &new.scenario_sha256,
+        );
+    }
+    if old.overrides != new.overrides {
+        return differ("--set", &old.overrides, &new.overrides);
+    }
+    if old.vary != new.vary {
+        return differ("--vary", &old.vary, &new.vary);
+    }
+    if old.seed != new.seed {
+        return differ("seed", &old.seed, &new.seed);
+    }
+    if old.trials != new.trials {
+        return differ("trials", &old.trials, &new.trials);
+    }
+    Ok(())
+}
+
+pub fn run(a: SweepArgs) -> Outcome {
+    let axes: Vec<Axis> = a
+        .vary
+        .iter()
+        .map(|v| grid::parse_vary(v))
+        .collect::<Result<_, _>>()
+        .map_err(Failure::Usage)?;
+    let points = grid::check(&axes).map_err(Failure::Usage)? as usize;
+    let runner = Runner::new(&a.run)?;
+    for axis in &axes {
+        for o in &runner.inputs.overrides {
+            if let Ok(o) = crate::scenario::Override::parse(o)
+                && grid::same_path(&o.path, &axis.path)
+            {
+                return Err(Failure::Usage(format!(
+                    "--vary {}: the path is also given with --set {}={}; drop one",
+                    axis.path, o.path, o.value
+                )));
+            }
+        }
+    }
+    let out = a.out.clone().unwrap_or_else(|| {
+        PathBuf::from("results").join(format!("{}-sweep.csv", stem(&a.run.scenario)))
+    });
+    if matches!(
+        out.extension().and_then(|e| e.to_str()),
+        Some("svg" | "toml" | "partial")
+    ) {
+        return Err(Failure::Usage(format!(
+            "--out {}: the sweep writes its chart and record beside the CSV as .svg and .toml; \
+             give the CSV a .csv name",
+            out.display()
+        )));
+    }
+    let partial = with_suffix(&out, ".partial");
+    let record_path = out.with_extension("toml");
+    let chart_path = out.with_extension("svg");
+    let st = runner.settings.clone();
+    let record = SweepRecord {
+        scenario_name: runner.inputs.scenario.name.clone(),
+        scenario_file: runner.inputs.file.clone(),
+        scenario_sha256: runner.inputs.sha256.clone(),
+        overrides: runner.inputs.overrides.clone(),
+        vary: a.vary.clone(),
+        seed: st.seed,
+        trials: st.trials,
+        points: points as u64,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+
+    // Validate every point before running any.
+    let point_overrides = |k: usize| -> Vec<String> {
+        axes.iter()
+            .zip(grid::point(&axes, k))
+            .map(|(axis, v)| format!("{}={v}", axis.path))
+            .collect()
+    };
+    let mut variants = Vec::with_capacity(points);
+    for k in 0..points {
+        let extra = point_overrides(k);
+        let (s, _) = runner.variant(&extra).map_err(|e| match e {
+            Failure::Usage(m) => {
+                Failure::Usage(format!("--vary at the point {}: {m}", extra.join(", ")))
+            }
+            other => other,
+        })?;
+        variants.push(s);
+    }
+
+    let mut header: Vec<String> = axes.iter().map(|x| x.path.clone()).collect();
+    header.extend(METRICS.iter().map(|m| m.to_string()));
+    let mut done: Vec<Option<Vec<String>>> = vec![None; points];
+    if a.resume && partial.exists() {
+        if let Ok(text) = std::fs::read_to_string(&record_path) {
+            let old: SweepRecord = toml::from_str(&text).map_err(|e| {
+                Failure::Usage(format!(
+                    "cannot resume: {} is not a sweep record: {e}",
+                    record_path.display()
+                ))
+            })?;
+            same_sweep(&old, &record).map_err(|m| {
+                Failure::Usage(format!(
+                    "cannot resume from {}: {m}; remove it to start over",
+                    partial.display()
+                ))
+            })?;
+        }
+        let n = axes.len();
+        let index: std::collections::HashMap<Vec<&str>, usize> =
+            (0..points).map(|k| (grid::point(&axes, k), k)).collect();
+        for row in read_partial(&partial, &header)? {
+            let key: Vec<&str> = row[..n].iter().map(String::as_str).collect();
+            let Some(&k) = index.get(&key) else {
+                return Err(Failure::Usage(format!(
+                    "cannot resume from {}: the row for {} is not a point of this grid",
+                    partial.display(),
+                    row[..n].join(", ")
+                )));
+            };
+            done[k] = Some(row);
+        }
+    } else if a.resume && !a.run.quiet {
+        eprintln!(
+            "note: {} does not exist; starting the sweep from the beginning",
+            partial.display()
+        );
+    }
+    let already = done.iter().filter(|r| r.is_some()).count();
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(
+        &record_path,
+        toml::to_string(&record).context("writing the sweep record")?,
+    )
+    .with_context(|| format!("writing {}", record_path.display()))?;
+    // Rewrite the partial file with the rows kept, in grid order, then append.
+    let mut file = std::fs::File::create(&partial)
+        .with_context(|| format!("creating {}", partial.display()))?;
+    let kept = (|| -> anyhow::Result<()> {
+        file.write_all(&csv_line(&header)?)?;
+        for row in done.iter().flatten() {
+            file.write_all(&csv_line(row)?)?;
+        }
+        file.flush()?;
+        Ok(())
+    })();
+    kept.with_context(|| format!("writing {}", partial.display()))?;
+    if already > 0 && !a.run.quiet {
+        eprintln!(
+            "resuming: {already} of {points} points already in {}",
+            partial.display()
+        );
+    }
+
+    let todo: Vec<usize> = (0..points).filter(|&k| done[k].is_none()).collect();
+    let finished = runner.with_progress(todo.len() as u64, || -> Result<(), Failure> {
+        for &k in &todo {
+            let tally = runner.tally(&variants[k])?;
+            let mut row: Vec<String> = grid::point(&axes, k)
+                .iter()
+                .map(|v| v.to_string())
+                .collect();
+            row.extend(metric_cells(&results::summary(&tally)));
+            file.write_all(&csv_line(&row)?)
+                .and_then(|_| file.flush())
+                .with_context(|| format!("writing {}", partial.display()))?;
+            done[k] = Some(row);
+        }
+        Ok(())
+    });
+    finished?;
+    drop(file);
+    if super::progress::interrupted() {
+        return Err(Failure::Interrupted);
+    }
+    std::fs::rename(&partial, &out)
+        .with_context(|| format!("moving {} to {}", partial.display(), out.display()))?;
+    let chart = if axes.len() <= 2 {
+        write_sweep_chart(&out, &header[..axes.len()], &chart_path)
+            .map(|_| true)
+            .with_context(|| format!("drawing {}", chart_path.display()))?
+    } else {
+        false
+    };
+    if a.run.quiet {
+        return Ok(());
+    }
+    print_rows(&runner, &axes, &done, points);
+    println!("sweep: {}", out.display());
+    if chart {
+        println!("chart: {}", chart_path.display());
+    } else {
+        println!("chart: none (a sweep chart shows one or two varied paths)");
+    }
+    Ok(())
+}
+
+/// The readable table on stdout: each point's values and P(success).
+fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], points: usize) {
+    let st = &runner.settings;
+    println!(
+        "{}: {points} points, {} trials each, seed {}",
+        runner.inputs.scenario.name, st.trials, st.seed
+    );
+    let n = axes.len();
+    let widths: Vec<usize> = axes.iter().map(|a| a.path.chars().count().max(6)).collect();
+    let mut head = String::from(" ");
+    for (a, w) in axes.iter().zip(&widths) {
+        head += &format!(" {:>w$}", a.path);
+    }
+    println!("{head}  P(success)  95% CI");
+    let num = |s: &str| s.parse::<f64>().map_or("-".into(), |v| format!("{v:.4}"));
+    for (i, row) in rows.iter().flatten().enumerate() {
+        if i == 40 && points > 45 {
+            println!("  ... {} more rows in the CSV", points - 40);
+            break;
+        }
+        let mut line = String::from(" ");
+        for (v, w) in row[..n].iter().zip(&widths) {
+            line += &format!(" {v:>w$}");
+        }
+        println!(
+            "{line}  {:>10}  {} to {}",
+            num(&row[n]),
+            num(&row[n + 1]),
+            num(&row[n + 2])
+        );
+    }
+}
