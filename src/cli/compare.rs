@@ -83,8 +83,13 @@ struct Run {
 
 fn read_run(dir: &Path) -> Result<Run, Failure> {
     if !dir.is_dir() {
+        let why = if dir.exists() {
+            "it is a file, not a folder"
+        } else {
+            "no such folder"
+        };
         return Err(Failure::Usage(format!(
-            "{} is not a muster result folder: no such folder",
+            "{} is not a muster result folder: {why}",
             dir.display()
         )));
     }
