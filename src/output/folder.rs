@@ -63,10 +63,12 @@ pub fn prepare(dest: &Path, force: bool) -> Result<Staging> {
                 dest.display()
             );
         }
-        let ours = RunRecord::read(&dest).map(|r| r.files).unwrap_or_default();
+        // A run.toml is ours only when it is a muster run record.
+        let record = RunRecord::read(&dest).ok();
+        let ours = record.as_ref().map(|r| r.files.clone()).unwrap_or_default();
         for entry in std::fs::read_dir(&dest)? {
             let f = entry?.file_name().to_string_lossy().into_owned();
-            if f == "run.toml" || ours.contains(&f) {
+            if (f == "run.toml" && record.is_some()) || ours.contains(&f) {
                 previous.push(f);
             } else {
                 foreign.push(f);
@@ -100,12 +102,31 @@ impl Staging {
             exchange(&self.tmp, &self.dest)?;
             std::fs::remove_dir_all(&self.tmp).ok();
         } else {
-            // Forced into a shared folder: replace our files one by one.
+            // Forced into a shared folder: replace our files one by one, but
+            // never another file that has the name of one of ours.
             let mut new = Vec::new();
             for entry in std::fs::read_dir(&self.tmp)? {
-                let f = entry?.file_name();
-                std::fs::rename(self.tmp.join(&f), self.dest.join(&f))?;
-                new.push(f.to_string_lossy().into_owned());
+                new.push(entry?.file_name().to_string_lossy().into_owned());
+            }
+            // run.toml last: until it is replaced it lists the old files.
+            new.sort_by_key(|f| (f == "run.toml", f.clone()));
+            let clash: Vec<&str> = new
+                .iter()
+                .filter(|f| self.foreign.contains(f))
+                .map(|f| f.as_str())
+                .collect();
+            if !clash.is_empty() {
+                std::fs::remove_dir_all(&self.tmp).ok();
+                let it = if clash.len() == 1 { "it" } else { "them" };
+                bail!(
+                    "refusing to replace {} in {}: muster did not write {it} (run.toml does not list {it}); \
+                     even with --force muster replaces only its own files: move {it} away or choose another --out",
+                    clash.join(", "),
+                    self.dest.display(),
+                );
+            }
+            for f in &new {
+                std::fs::rename(self.tmp.join(f), self.dest.join(f))?;
             }
             for old in &self.previous {
                 if !new.contains(old) {
