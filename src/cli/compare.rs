@@ -3,7 +3,12 @@
 //! the runs taken as independent) and a mark when it is significant after
 //! Holm's correction over every tested metric; quantiles and
 //! mean_personnel_if_joined (whose files carry no interval or spread) are
-//! shown without a test.
+//! shown without a test. A probability is tested only when the two runs
+//! together hold at least ten trials on each side of it (counted, and not
+//! counted), where the normal interval is fair; below that (1 success in
+//! one run against 13 in the other, as a conditional probability of rare
+//! successes can be) it is shown untested rather than flagged on a
+//! standard error of 0.
 
 use std::path::{Path, PathBuf};
 
@@ -145,6 +150,9 @@ enum Test {
     None,
 }
 
+/// Trials the two runs must hold together on each side of a probability for it to be tested.
+const MIN_COUNT: u64 = 10;
+
 /// One line of the comparison.
 struct Line {
     file: &'static str,
@@ -174,7 +182,17 @@ impl Line {
             return;
         };
         self.result = match self.test {
-            Test::Proportion(na, nb) => proportions(a, na, b, nb),
+            Test::Proportion(na, nb) => {
+                let count = |p: f64, n: u64| (p * n as f64).round() as u64;
+                let (ka, kb) = (count(a, na), count(b, nb));
+                let fair =
+                    ka + kb >= MIN_COUNT && (na - ka.min(na)) + (nb - kb.min(nb)) >= MIN_COUNT;
+                if fair {
+                    proportions(a, na, b, nb)
+                } else {
+                    None
+                }
+            }
             Test::Mean => {
                 let (ia, ib) = self.intervals.as_ref().expect("means carry intervals");
                 match (num(&ia[0]), num(&ia[1]), num(&ib[0]), num(&ib[1])) {
@@ -413,6 +431,9 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
         match num(s) {
             None if s.is_empty() => "-".into(),
             None => s.to_string(),
+            Some(v) if l.metric.starts_with("p_") && v != 0.0 && v.abs() < 0.001 => {
+                format!("{v:.6}")
+            }
             Some(v) if l.metric.starts_with("p_") => format!("{v:.4}"),
             Some(v) if l.metric.starts_with("mean") => format!("{v:.1}"),
             Some(v) => format!("{v}"),

@@ -12,7 +12,7 @@ use clap::Args;
 use super::{Failure, Outcome};
 use crate::stats::results::Cell;
 use crate::whatif::decimal::{Decimal, fixed};
-use crate::whatif::goal::{Goal, Measure};
+use crate::whatif::goal::{Goal, Measure, Metric};
 use crate::whatif::paths::{self, Kind};
 use crate::whatif::runner::{RunOptions, Runner};
 use crate::whatif::solve::{Answer, Search, Step, solve};
@@ -160,11 +160,18 @@ pub fn run(a: SolveArgs) -> Outcome {
         st.trials,
         st.seed
     );
-    let digits = if goal.metric.is_probability() { 4 } else { 1 };
     let show = |x: &Measure| {
+        let f = |v: f64| match goal.metric {
+            Metric::Quantile(_) => format!("{v:.0}"),
+            Metric::MeanPersonnel => format!("{v:.1}"),
+            _ if v > 0.0 && v < 0.001 => format!("{v:.6}"),
+            _ => format!("{v:.4}"),
+        };
         format!(
-            "{} {:.digits$} (95% CI {:.digits$} to {:.digits$})",
-            m, x.estimate, x.low, x.high
+            "{m} {} (95% CI {} to {})",
+            f(x.estimate),
+            f(x.low),
+            f(x.high)
         )
     };
     match &answer {

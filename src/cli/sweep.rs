@@ -353,7 +353,8 @@ pub fn run(a: SweepArgs) -> Outcome {
     Ok(())
 }
 
-/// The readable table on stdout: each point's values and P(success).
+/// The readable table on stdout: each point's values, P(success) with its
+/// interval, and the mean and median personnel.
 fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], points: usize) {
     let st = &runner.settings;
     println!(
@@ -366,8 +367,19 @@ fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], poin
     for (a, w) in axes.iter().zip(&widths) {
         head += &format!(" {:>w$}", a.path);
     }
-    println!("{head}  P(success)  95% CI");
-    let num = |s: &str| s.parse::<f64>().map_or("-".into(), |v| format!("{v:.4}"));
+    println!(
+        "{head}  {:>10}  {:<23}  {:>8}  {:>8}",
+        "P(success)", "95% CI", "mean", "median"
+    );
+    let num = |s: &str| {
+        s.parse::<f64>().map_or("-".into(), |v| {
+            if v > 0.0 && v < 0.001 {
+                format!("{v:.6}")
+            } else {
+                format!("{v:.4}")
+            }
+        })
+    };
     for (i, row) in rows.iter().flatten().enumerate() {
         if i == 40 && points > 45 {
             println!("  ... {} more rows in the CSV", points - 40);
@@ -377,11 +389,14 @@ fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], poin
         for (v, w) in row[..n].iter().zip(&widths) {
             line += &format!(" {v:>w$}");
         }
+        let mean = row[n + 5]
+            .parse::<f64>()
+            .map_or("-".into(), |v| format!("{v:.0}"));
+        let ci = format!("{} to {}", num(&row[n + 1]), num(&row[n + 2]));
         println!(
-            "{line}  {:>10}  {} to {}",
+            "{line}  {:>10}  {ci:<23}  {mean:>8}  {:>8}",
             num(&row[n]),
-            num(&row[n + 1]),
-            num(&row[n + 2])
+            row[n + 7]
         );
     }
 }
