@@ -691,3 +691,9 @@ fn bad_paths_and_values_are_usage_errors_that_name_them() {
         "{err}"
     );
 }
+
+#[test]
+fn the_command_line_definition_is_consistent() {
+    use clap::CommandFactory;
+    muster::cli::Cli::command().debug_assert();
+}

@@ -346,8 +346,8 @@ mod tests {
             high.parse().unwrap(),
         );
         assert!((v - 0.5).abs() <= 0.001, "{v}");
-        assert!(l <= 0.49 && l >= 0.488, "{l}");
-        assert!(h >= 0.51 && h <= 0.512, "{h}");
+        assert!((0.488..=0.49).contains(&l), "{l}");
+        assert!((0.51..=0.512).contains(&h), "{h}");
         assert!(steps.len() < 11 + 3 * 8, "{}", steps.len());
     }
 
