@@ -301,3 +301,51 @@ fn a_bad_override_is_located_in_the_override() {
         "error: --set contributors.A.p_join=1.5:1:1: contributors[0] \"A\".p_join: probability 1.5 is outside [0, 1]"
     );
 }
+
+/// `muster sweep` with a grid of `--vary` arguments; returns status and stderr.
+fn sweep(vary: &[&str]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["sweep", "absent.toml", "--quiet"];
+    for v in vary {
+        args.extend(["--vary", v]);
+    }
+    let out = muster(&args, dir.path());
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_sweep_grid_is_limited_to_10000_points() {
+    assert_eq!(
+        sweep(&["scenario.target=1:10001:1"]),
+        (
+            Some(2),
+            "error: --vary scenario.target=1:10001:1: the grid would have 10001 points, \
+             above the limit of 10000 points; use a coarser step or fewer values\n"
+                .to_string()
+        )
+    );
+    assert_eq!(
+        sweep(&["scenario.target=1:101:1", "scenario.seed=1:100:1"]),
+        (
+            Some(2),
+            "error: the grid of 101 x 100 has 10100 points, above the limit of 10000 points; \
+             use coarser steps or fewer values\n"
+                .to_string()
+        )
+    );
+    // 10,000 points pass the check: what stops these is the missing file.
+    for vary in [
+        &["scenario.target=1:10000:1"][..],
+        &["scenario.target=1:100:1", "scenario.seed=1:100:1"],
+    ] {
+        let (status, stderr) = sweep(vary);
+        assert_eq!(status, Some(2));
+        assert_eq!(
+            stderr,
+            "error: absent.toml:1:1: cannot read scenario file: no such file\n"
+        );
+    }
+}
