@@ -48,7 +48,10 @@ pub fn parse_vary(spec: &str) -> Result<Axis, String> {
             "`{text}` is neither a range START:STOP:STEP (three parts) nor a list v1,v2,..."
         )));
     } else {
-        let values: Vec<String> = text.split(',').map(|v| v.trim().to_string()).collect();
+        let values: Vec<String> = split_list(text)
+            .iter()
+            .map(|v| v.trim().to_string())
+            .collect();
         if values.iter().any(String::is_empty) {
             return Err(fail(format!(
                 "empty value in the list `{text}`; write v1,v2,... with a value between every two commas"
@@ -66,6 +69,31 @@ pub fn parse_vary(spec: &str) -> Result<Axis, String> {
         values,
         spec: spec.to_string(),
     })
+}
+
+/// Splits `v1,v2,...` at commas outside brackets, braces and quotes, so that
+/// a value may be a TOML array or table.
+fn split_list(text: &str) -> Vec<&str> {
+    let (mut out, mut depth, mut quote, mut escaped, mut start) =
+        (Vec::new(), 0i32, None, false, 0);
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(_), _) if escaped => escaped = false,
+            (Some('"'), '\\') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                out.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&text[start..]);
+    out
 }
 
 fn too_many(n: u128) -> String {
@@ -131,6 +159,8 @@ mod tests {
         assert_eq!(b.values, ["1000", "2000", "3000"]);
         let c = parse_vary("contributors.\"A=B\".p_join=0.5").unwrap();
         assert_eq!(c.path, "contributors.\"A=B\".p_join");
+        let d = parse_vary("contributors.A.requires=[\"a\", \"b\"],[],[\"c,d\"]").unwrap();
+        assert_eq!(d.values, ["[\"a\", \"b\"]", "[]", "[\"c,d\"]"]);
         assert!(parse_vary("x=1:2").is_err());
         assert!(parse_vary("x=1,,2").is_err());
         assert!(parse_vary("x=1,1").is_err());
