@@ -3,6 +3,7 @@
 //! Most tallies are then taken column by column (one contributor over the
 //! batch, branch-free); only what needs a whole trial is done per trial.
 
+use super::bitcount::MaskCounts;
 use super::plan::{Bernoulli, Plan};
 use super::streams::Streams;
 use crate::scenario::Scenario;
@@ -19,7 +20,8 @@ const LATE: u16 = u16::MAX;
 /// from zero.
 #[inline(always)]
 fn whole(v: f64) -> u32 {
-    (v + 0.5) as u32
+    // Through i32 (personnel is at most 10^7), which converts in vector registers.
+    (v + 0.5) as i32 as u32
 }
 
 /// All ones when bit `i` of `mask` is set, else zero.
@@ -53,7 +55,15 @@ pub struct Scratch {
     success: Vec<u8>,
     /// Dense coalition counts for up to 16 contributors.
     coalition_dense: Vec<[u64; 2]>,
+    /// Per contributor: arrived personnel summed over the batch (people).
+    arrived_sum: Vec<u64>,
+    counts: Counts,
 }
+
+/// Per-contributor counts of trials, taken from the masks trial by trial:
+/// joined, joined and succeeded, not willing, vetoed, willing and vetoed,
+/// late, joined and late.
+type Counts = MaskCounts<7>;
 
 impl Scratch {
     pub fn new(plan: &Plan) -> Scratch {
@@ -79,6 +89,8 @@ impl Scratch {
             } else {
                 Vec::new()
             },
+            arrived_sum: vec![0; n],
+            counts: Counts::new(n),
         }
     }
 
@@ -124,6 +136,12 @@ pub fn run_batch(
     for t in 0..len {
         tally_trial(s, plan, t, sc, tally);
     }
+    // A loop of its own, so that the scattered increments overlap.
+    let largest = sc.total[..len].iter().copied().max().unwrap_or(0) as usize;
+    bump(&mut tally.histogram, largest, 0);
+    for &total in &sc.total[..len] {
+        tally.histogram[total as usize] += 1;
+    }
     tally_contributors(s, plan, len, sc, tally);
     tally.trials += len as u64;
 }
@@ -163,8 +181,10 @@ fn draw_bernoulli(
     streams.fill(stream, first, words);
     match b {
         Bernoulli::Fixed(thr) => {
+            // Not certain, so the threshold is below 2³² and fits a word.
+            let thr = *thr as u32;
             for (m, w) in masks.iter_mut().zip(words.iter()) {
-                *m |= u64::from((*w as u64) < *thr) << i;
+                *m |= u64::from(*w < thr) << i;
             }
         }
         Bernoulli::Given {
@@ -323,13 +343,17 @@ fn sum_arrivals(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch) {
     let total = &mut sc.total[..len];
     total.fill(0);
     for (i, deployed) in sc.deployed.iter().enumerate() {
+        let mut own = 0;
         for ((sum, d), a) in total
             .iter_mut()
             .zip(&deployed[..len])
             .zip(&sc.arrived[..len])
         {
-            *sum += *d as u64 & bit_mask(*a, i);
+            let a = *d as u64 & bit_mask(*a, i);
+            *sum += a;
+            own += a;
         }
+        sc.arrived_sum[i] = own;
     }
     if s.roles.is_empty() {
         return;
@@ -380,7 +404,6 @@ fn tally_trial(s: &Scenario, plan: &Plan, t: usize, sc: &mut Scratch, tally: &mu
     tally.roles_met += roles_met as u64;
     tally.personnel_sum += total;
     tally.personnel_sq += total as u128 * total as u128;
-    bump(&mut tally.histogram, total as usize, 1);
 
     for (r, role) in s.roles.iter().enumerate() {
         let mut available = 0;
@@ -399,6 +422,17 @@ fn tally_trial(s: &Scenario, plan: &Plan, t: usize, sc: &mut Scratch, tally: &mu
         st.success += success as u64;
     }
     let joined = sc.joined[t];
+    let everyone = u64::MAX >> (64 - s.contributors.len());
+    let (willing, vetoed, late) = (sc.willing[t], sc.vetoed[t], sc.late[t]);
+    sc.counts.add([
+        joined,
+        joined & 0u64.wrapping_sub(success as u64),
+        !willing & everyone,
+        vetoed,
+        willing & vetoed,
+        late,
+        joined & late,
+    ]);
     if plan.track_coalitions {
         let e = if sc.coalition_dense.is_empty() {
             tally.coalitions.entry(joined).or_insert([0, 0])
@@ -409,7 +443,15 @@ fn tally_trial(s: &Scenario, plan: &Plan, t: usize, sc: &mut Scratch, tally: &mu
         e[1] += success as u64;
     }
     if reached {
-        first_rows(plan, t, sc, tally, success);
+        match plan.common_row {
+            Some(row) => {
+                bump(&mut tally.timeline.first_reached, row as usize, 1);
+                if success {
+                    bump(&mut tally.timeline.first_success, row as usize, 1);
+                }
+            }
+            None => first_rows(plan, t, sc, tally, success),
+        }
     }
     if success {
         tally_pivotal(s, plan, t, sc, tally);
@@ -515,27 +557,25 @@ fn tally_pivotal(s: &Scenario, plan: &Plan, t: usize, sc: &Scratch, tally: &mut 
 
 /// Per contributor, over the whole batch: joins, arrivals, the timeline's
 /// arriving personnel and the blockers.
-fn tally_contributors(s: &Scenario, plan: &Plan, len: usize, sc: &Scratch, tally: &mut Tally) {
+fn tally_contributors(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch, tally: &mut Tally) {
     let c = plan.condition_count;
     let has_horizon = plan.rows.horizon.is_some();
+    let [
+        joined_n,
+        joined_success_n,
+        declined_n,
+        vetoed_n,
+        willing_vetoed_n,
+        late_n,
+        joined_late_n,
+    ] = sc.counts.take();
+    let sc = &*sc;
     for (i, contributor) in s.contributors.iter().enumerate() {
         let ct = &mut tally.contributors[i];
         let deployed = &sc.deployed[i][..len];
-        let (mut joined, mut joined_success, mut arrived_sum) = (0u64, 0u64, 0u64);
-        let (joined_col, arrived_col) = (&sc.joined[..len], &sc.arrived[..len]);
-        for (((j, ok), d), a) in joined_col
-            .iter()
-            .zip(&sc.success[..len])
-            .zip(deployed)
-            .zip(arrived_col)
-        {
-            let j = j >> i & 1;
-            joined += j;
-            joined_success += j & *ok as u64;
-            arrived_sum += *d as u64 & bit_mask(*a, i);
-        }
+        let (joined, arrived_sum) = (joined_n[i], sc.arrived_sum[i]);
         ct.joined += joined;
-        ct.joined_success += joined_success;
+        ct.joined_success += joined_success_n[i];
         ct.arrived_sum += arrived_sum;
 
         // Timeline: personnel arriving at each row, and the rows seen.
@@ -555,44 +595,23 @@ fn tally_contributors(s: &Scenario, plan: &Plan, len: usize, sc: &Scratch, tally
             }
         }
 
-        // Blockers, in order: declined, vetoed, each clause, late.
+        // Blockers, in order: declined, vetoed, each clause, late. Not
+        // willing or vetoed means not joined, so never arrived; late means
+        // not arrived; without clauses, willing and not vetoed means joined.
         let clauses = &contributor.requires;
         let late_reason = 2 + clauses.len();
-        let (mut first, mut any) = ([0u64; 2], [0u64; 2]);
-        let (mut late_first, mut late_any) = (0u64, 0u64);
-        let columns = arrived_col
-            .iter()
-            .zip(&sc.willing[..len])
-            .zip(&sc.vetoed[..len])
-            .zip(&sc.late[..len]);
-        for (((a, w), v), l) in columns {
-            let missing = !a >> i & 1;
-            let declined = !w >> i & 1;
-            let vetoed = v >> i & 1;
-            let late = l >> i & 1;
-            any[0] += missing & declined;
-            any[1] += missing & vetoed;
-            first[0] += missing & declined;
-            first[1] += missing & !declined & vetoed;
-            late_any += missing & late;
-            late_first += missing & !declined & !vetoed & late;
-        }
+        ct.first[0] += declined_n[i];
+        ct.any[0] += declined_n[i];
+        ct.first[1] += willing_vetoed_n[i];
+        ct.any[1] += vetoed_n[i];
         if clauses.is_empty() {
-            ct.first[0] += first[0];
-            ct.first[1] += first[1];
-            ct.any[0] += any[0];
-            ct.any[1] += any[1];
             if has_horizon {
-                ct.first[late_reason] += late_first;
-                ct.any[late_reason] += late_any;
+                ct.first[late_reason] += joined_late_n[i];
+                ct.any[late_reason] += late_n[i];
             }
             continue;
         }
-        // With clauses the late count depends on them: count per trial.
-        ct.first[0] += first[0];
-        ct.first[1] += first[1];
-        ct.any[0] += any[0];
-        ct.any[1] += any[1];
+        // With clauses the first reason depends on them: decide per trial.
         for t in 0..len {
             let joined_t = sc.joined[t];
             if sc.arrived[t] >> i & 1 == 1 {

@@ -4,6 +4,7 @@
 //! thread count or the order the batches finish in.
 
 pub mod batch;
+pub mod bitcount;
 pub mod plan;
 pub mod sample;
 pub mod streams;

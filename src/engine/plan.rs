@@ -134,6 +134,9 @@ pub struct Plan {
     pub condition_count: usize,
     /// Whether coalitions are tallied (at most 20 contributors).
     pub track_coalitions: bool,
+    /// The timeline row at which everybody arrives, when every lead time
+    /// is fixed and they all fall in the same row before the horizon.
+    pub common_row: Option<u16>,
 }
 
 impl Plan {
@@ -224,6 +227,12 @@ impl Plan {
             target: s.target,
             condition_count: s.conditions.len(),
             track_coalitions: s.contributors.len() <= 20,
+            common_row: common_row(
+                s,
+                Rows {
+                    horizon: s.horizon_months,
+                },
+            ),
         }
     }
 
@@ -240,6 +249,20 @@ impl Plan {
             supply >= h.demand
         })
     }
+}
+
+fn common_row(s: &Scenario, rows: Rows) -> Option<u16> {
+    let mut found = None;
+    for c in &s.contributors {
+        let crate::scenario::dist::Dist::Fixed(lead) = c.lead_months else {
+            return None;
+        };
+        let row = rows.row_of(lead)?;
+        if *found.get_or_insert(row) != row {
+            return None;
+        }
+    }
+    found
 }
 
 /// Cumulative thresholds of a categorical draw; the last is 2³² so that

@@ -16,7 +16,10 @@ const PERT_CDF_CELLS: usize = 1 << 16;
 /// Maps a 32-bit word to a uniform in (0, 1): the midpoint of its cell.
 #[inline(always)]
 pub fn unit(word: u32) -> f64 {
-    (word as f64 + 0.5) * (1.0 / 4_294_967_296.0)
+    // Through a signed integer, which converts in vector registers: the
+    // result is exactly (word + 0.5) / 2³².
+    let centred = (word ^ 0x8000_0000) as i32;
+    (centred as f64 + 2_147_483_648.5) * (1.0 / 4_294_967_296.0)
 }
 
 /// The threshold a word must stay below for an event of probability `p`:
