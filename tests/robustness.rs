@@ -3,8 +3,8 @@
 //! folders holding other files are not clobbered; symlinked destinations
 //! are resolved and reported; stale temporaries are cleaned up; the edges of
 //! the numbers (probabilities 0 and 1, point distributions, unreachable
-//! targets) give exact results and no file ever holds NaN or inf. Also
-//! regression tests for inputs that fuzzing found.
+//! targets) give exact results and no file ever holds NaN or inf; every
+//! limit of the scenario format is inclusive.
 
 use muster::output::run_record::RunRecord;
 use std::collections::BTreeMap;
@@ -938,4 +938,93 @@ fn the_largest_allowed_numbers_run_without_overflow() {
     }
     let r = run_text(&scenario_text(10_000_000, &c));
     assert_certain(r.get("p_success"));
+}
+
+// ---------------------------------------------------------------------
+// Every limit is inclusive: a scenario at all of them at once loads.
+
+#[test]
+fn a_scenario_at_every_limit_loads() {
+    use muster::scenario::parse_scenario;
+    let mut text = String::from(
+        "[scenario]\nname = \"limits\"\ntarget = 100_000_000\ntrials = 1_000_000_000_000\n\n[roles]\n",
+    );
+    for r in 0..10 {
+        text += &format!("r{r} = 100_000_000\n");
+    }
+    for c in 0..64 {
+        let states: Vec<String> = (0..32).map(|s| format!("\"s{s}\"")).collect();
+        let mut probs = vec!["0.0"; 32];
+        probs[c % 32] = "1.0";
+        text += &format!(
+            "\n[conditions.c{c}]\nstates = [{}]\nprobs = [{}]\n",
+            states.join(", "),
+            probs.join(", ")
+        );
+    }
+    // A clause of exactly 1,000 characters with 32 levels of nesting.
+    let nested = format!("{}c0 == s0{}", "(".repeat(32), ")".repeat(32));
+    let mut clause = nested.clone();
+    while clause.len() + " or c1 == s1".len() <= 1000 - 2 {
+        clause += " or c1 == s1";
+    }
+    clause += &" ".repeat(1000 - clause.len());
+    assert_eq!(clause.chars().count(), 1000);
+    for i in 0..64 {
+        // 10 contributors of 1,000,000 reach the total of 10,000,000.
+        let troops = if i < 10 { "1_000_000" } else { "0" };
+        text += &format!(
+            "\n[[contributors]]\nname = \"C{i}\"\np_join = 1\ntroops = {troops}\nlead_months = 1200\n\
+             delivery = {{ dist = \"uniform\", min = 0, max = 1 }}\nrequires = [\"{clause}\"]\n"
+        );
+    }
+    let s = parse_scenario(&text, "limits.toml", &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (s.contributors.len(), s.conditions.len(), s.roles.len()),
+        (64, 64, 10)
+    );
+    assert!(s.conditions.iter().all(|c| c.states.len() == 32));
+    assert_eq!(s.trials, 1_000_000_000_000);
+    // One more of anything is refused, with the limit named.
+    let over = |from: &str, to: &str, says: &str| {
+        assert!(text.contains(from), "{from}");
+        let e = parse_scenario(&text.replacen(from, to, 1), "limits.toml", &[]).expect_err(to);
+        assert!(e.message.contains(says), "{to}: {e}");
+    };
+    let limit = "above the limit of";
+    over(
+        "trials = 1_000_000_000_000",
+        "trials = 1_000_000_000_001",
+        limit,
+    );
+    over("target = 100_000_000", "target = 100_000_001", limit);
+    over("r0 = 100_000_000", "r0 = 100_000_001", limit);
+    over(
+        "troops = 0\n",
+        "troops = 1\n",
+        "above the limit of 10,000,000",
+    );
+    over(
+        "troops = 0\n",
+        "troops = 1_000_001\n",
+        "above the limit of 1,000,000",
+    );
+    over(
+        "lead_months = 1200",
+        "lead_months = 1200.001",
+        "above the limit of 1,200",
+    );
+    over("[roles]\n", "[roles]\nextra = 0\n", "at most 10");
+    over(
+        "\n[[contributors]]",
+        "\n[conditions.extra]\np = 0.5\n\n[[contributors]]",
+        "at most 64",
+    );
+    over("\"s31\"]", "\"s31\", \"s32\"]", "at most 32 states");
+    let deeper = format!("({nested}){}", &clause[nested.len()..clause.len() - 2]);
+    over(&clause, &deeper, "nested too deeply");
+    over(&clause, &format!("{clause} "), "the limit is 1000");
+    text += "\n[[contributors]]\nname = \"C64\"\np_join = 1\ntroops = 0\n";
+    let e = parse_scenario(&text, "limits.toml", &[]).expect_err("65 contributors");
+    assert!(e.message.contains("at most 64"), "{e}");
 }
