@@ -36,6 +36,8 @@ pub struct Scratch {
     values: Vec<f64>,
     /// `states[t * conditions + c]`: state index of condition c in trial t.
     states: Vec<u8>,
+    /// Joint condition state of each trial (see `plan::Worlds`).
+    world: Vec<u16>,
     /// Bit i: contributor i is willing / vetoed / eligible / late / joined / arrived.
     willing: Vec<u64>,
     vetoed: Vec<u64>,
@@ -72,6 +74,7 @@ impl Scratch {
             words: vec![0; BATCH],
             values: vec![0.0; BATCH],
             states: vec![0; BATCH * plan.condition_count.max(1)],
+            world: vec![0; BATCH],
             willing: vec![0; BATCH],
             vetoed: vec![0; BATCH],
             eligible: vec![0; BATCH],
@@ -157,6 +160,16 @@ fn draw_conditions(plan: &Plan, streams: &Streams, first: u64, len: usize, sc: &
             sc.states[t * c + cp.index] = state as u8;
         }
     }
+    if let Some(w) = &plan.worlds {
+        for t in 0..len {
+            let states = &sc.states[t * c..t * c + c];
+            sc.world[t] = states
+                .iter()
+                .zip(&w.strides)
+                .map(|(st, k)| *st as usize * k)
+                .sum::<usize>() as u16;
+        }
+    }
 }
 
 /// Sets bit `i` of `masks[t]` where the Bernoulli draw of trial t is true.
@@ -211,7 +224,6 @@ fn draw_contributors(
     sc.willing[..len].fill(0);
     sc.vetoed[..len].fill(0);
     sc.late[..len].fill(0);
-    let c = plan.condition_count;
     let words = &mut sc.words[..len];
     let values = &mut sc.values[..len];
     for (i, cp) in plan.contributors.iter().enumerate() {
@@ -289,17 +301,9 @@ fn draw_contributors(
         if cp.condition_clauses.is_empty() {
             continue;
         }
-        let clauses = &s.contributors[i].requires;
         for t in 0..len {
-            if sc.eligible[t] >> i & 1 == 1 {
-                let states = &sc.states[t * c..t * c + c];
-                if !cp
-                    .condition_clauses
-                    .iter()
-                    .all(|&k| clauses[k].expr.holds(states, 0, 0))
-                {
-                    sc.eligible[t] &= !(1 << i);
-                }
+            if sc.eligible[t] >> i & 1 == 1 && condition_fails(s, plan, sc, i, t) != 0 {
+                sc.eligible[t] &= !(1 << i);
             }
         }
     }
@@ -624,14 +628,19 @@ fn tally_contributors(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch, t
                 0
             };
             let mut first_taken = sc.willing[t] >> i & 1 == 0 || sc.vetoed[t] >> i & 1 == 1;
-            for (k, clause) in clauses.iter().enumerate() {
-                if !clause.expr.holds(states, joined_t, committed) {
-                    ct.any[2 + k] += 1;
-                    if !first_taken {
-                        ct.first[2 + k] += 1;
-                        first_taken = true;
-                    }
+            let mut fails = condition_fails(s, plan, sc, i, t);
+            for &k in &plan.contributors[i].coalition_clauses {
+                if !clauses[k].expr.holds(states, joined_t, committed) {
+                    fails |= 1 << k;
                 }
+            }
+            if fails != 0 && !first_taken {
+                ct.first[2 + fails.trailing_zeros() as usize] += 1;
+                first_taken = true;
+            }
+            while fails != 0 {
+                ct.any[2 + fails.trailing_zeros() as usize] += 1;
+                fails &= fails - 1;
             }
             if has_horizon && sc.late[t] >> i & 1 == 1 {
                 ct.any[late_reason] += 1;
@@ -641,6 +650,23 @@ fn tally_contributors(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch, t
             }
         }
     }
+}
+
+/// The clauses of contributor `i` that read only conditions and fail in
+/// trial `t`, as bits by clause index.
+#[inline]
+fn condition_fails(s: &Scenario, plan: &Plan, sc: &Scratch, i: usize, t: usize) -> u64 {
+    let cp = &plan.contributors[i];
+    if let Some(fails) = cp.condition_fails.get(sc.world[t] as usize) {
+        return *fails;
+    }
+    let c = plan.condition_count;
+    let states = &sc.states[t * c..t * c + c];
+    let clauses = &s.contributors[i].requires;
+    cp.condition_clauses
+        .iter()
+        .filter(|&&k| !clauses[k].expr.holds(states, 0, 0))
+        .fold(0u64, |m, &k| m | 1 << k)
 }
 
 /// Pledged personnel of the joined contributors other than `i` (people).

@@ -68,6 +68,47 @@ pub struct ContributorPlan {
     pub coalition_clauses: Vec<usize>,
     /// Index into `Plan::groups`.
     pub group: usize,
+    /// Per joint condition state (see `Worlds`): bit k set when clause k
+    /// reads only conditions and fails there. Empty when not tabulated.
+    pub condition_fails: Vec<u64>,
+}
+
+/// Joint condition states numbered in mixed radix, so that clauses that
+/// read only conditions can be looked up rather than evaluated.
+#[derive(Debug, Clone)]
+pub struct Worlds {
+    /// Per condition (declaration order): its place value.
+    pub strides: Vec<usize>,
+    pub count: usize,
+}
+
+/// The most joint condition states tabulated.
+pub const MAX_WORLDS: usize = 4096;
+
+impl Worlds {
+    fn new(s: &Scenario) -> Option<Worlds> {
+        if s.contributors.iter().any(|c| c.requires.len() > 64) {
+            return None;
+        }
+        let mut count = 1usize;
+        let mut strides = Vec::new();
+        for c in &s.conditions {
+            strides.push(count);
+            count = count
+                .checked_mul(c.states.len())
+                .filter(|n| *n <= MAX_WORLDS)?;
+        }
+        Some(Worlds { strides, count })
+    }
+
+    /// The state of every condition in world `w`.
+    fn states(&self, s: &Scenario, w: usize) -> Vec<u8> {
+        s.conditions
+            .iter()
+            .zip(&self.strides)
+            .map(|(c, stride)| (w / stride % c.states.len()) as u8)
+            .collect()
+    }
 }
 
 /// The month rows of the timeline.
@@ -134,6 +175,8 @@ pub struct Plan {
     pub condition_count: usize,
     /// Whether coalitions are tallied (at most 20 contributors).
     pub track_coalitions: bool,
+    /// Joint condition states, when few enough to tabulate.
+    pub worlds: Option<Worlds>,
     /// The timeline row at which everybody arrives, when every lead time
     /// is fixed and they all fall in the same row before the horizon.
     pub common_row: Option<u16>,
@@ -187,6 +230,7 @@ impl Plan {
                     condition_clauses: condition,
                     coalition_clauses: coalition,
                     group,
+                    condition_fails: Vec::new(),
                 }
             })
             .collect();
@@ -214,7 +258,26 @@ impl Plan {
                 HallSet { demand, groups }
             })
             .collect();
+        let worlds = Worlds::new(s);
+        let mut contributors: Vec<ContributorPlan> = contributors;
+        if let Some(w) = &worlds {
+            for (cp, c) in contributors.iter_mut().zip(&s.contributors) {
+                if cp.condition_clauses.is_empty() {
+                    continue;
+                }
+                cp.condition_fails = (0..w.count)
+                    .map(|world| {
+                        let states = w.states(s, world);
+                        cp.condition_clauses
+                            .iter()
+                            .filter(|&&k| !c.requires[k].expr.holds(&states, 0, 0))
+                            .fold(0u64, |m, &k| m | 1 << k)
+                    })
+                    .collect();
+            }
+        }
         Plan {
+            worlds,
             conditions,
             contributors,
             groups,

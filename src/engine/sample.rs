@@ -47,7 +47,7 @@ pub enum Sampler {
     Table {
         min: f64,
         width: f64,
-        quantiles: Vec<f64>,
+        quantiles: std::sync::Arc<Vec<f64>>,
     },
     Normal {
         mean: f64,
@@ -88,7 +88,7 @@ impl Sampler {
                 Sampler::Table {
                     min: *min,
                     width,
-                    quantiles: beta_quantile_table(alpha, beta),
+                    quantiles: cached_beta_table(alpha, beta),
                 }
             }
             Dist::Normal { mean, sd, min, max } => {
@@ -295,6 +295,26 @@ pub fn normal_quantile(p: f64) -> f64 {
     let e = normal_cdf(x) - p;
     let u = e * libm::sqrt(2.0 * std::f64::consts::PI) * libm::exp(x * x / 2.0);
     x - u / (1.0 + x * u / 2.0)
+}
+
+/// Beta quantile tables by shape, so that equal shapes (common: every
+/// contributor with the same delivery assumption) are computed once per
+/// process.
+fn cached_beta_table(alpha: f64, beta: f64) -> std::sync::Arc<Vec<f64>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Tables = Mutex<HashMap<(u64, u64), Arc<Vec<f64>>>>;
+    static CACHE: OnceLock<Tables> = OnceLock::new();
+    let key = (alpha.to_bits(), beta.to_bits());
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(t) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return t;
+    }
+    let table = Arc::new(beta_quantile_table(alpha, beta));
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, table.clone());
+    }
+    table
 }
 
 /// Quantiles of Beta(alpha, beta) (alpha, beta >= 1) at k / PERT_TABLE_CELLS,
