@@ -59,6 +59,8 @@ pub struct Scratch {
     coalition_dense: Vec<[u64; 2]>,
     /// Per contributor: arrived personnel summed over the batch (people).
     arrived_sum: Vec<u64>,
+    /// Personnel arriving per timeline row in the batch, plus a spare slot.
+    arriving: Vec<u64>,
     counts: Counts,
 }
 
@@ -93,6 +95,7 @@ impl Scratch {
                 Vec::new()
             },
             arrived_sum: vec![0; n],
+            arriving: vec![0; plan.rows.fixed_count().unwrap_or(1202) + 1],
             counts: Counts::new(n),
         }
     }
@@ -573,7 +576,9 @@ fn tally_contributors(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch, t
         late_n,
         joined_late_n,
     ] = sc.counts.take();
-    let sc = &*sc;
+    let mut arriving = std::mem::take(&mut sc.arriving);
+    let sc_mut = sc;
+    let sc = &*sc_mut;
     for (i, contributor) in s.contributors.iter().enumerate() {
         let ct = &mut tally.contributors[i];
         let deployed = &sc.deployed[i][..len];
@@ -591,12 +596,24 @@ fn tally_contributors(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch, t
                 tl.rows_seen = tl.rows_seen.max(row[0] as u64 + 1);
             }
         } else {
-            for t in 0..len {
-                if sc.joined[t] >> i & 1 == 1 && row[t] != LATE {
-                    bump(&mut tl.arriving, row[t] as usize, deployed[t] as u64);
-                    tl.rows_seen = tl.rows_seen.max(row[t] as u64 + 1);
+            // Branch-free: late rows and trials it did not join add to a
+            // spare slot at the end.
+            let spare = arriving.len() - 1;
+            let mut seen = 0u64;
+            for ((r, d), j) in row.iter().zip(deployed).zip(&sc.joined[..len]) {
+                let counts = bit_mask(*j, i) & 0u64.wrapping_sub(u64::from(*r != LATE));
+                let slot = if counts != 0 { *r as usize } else { spare };
+                arriving[slot] += *d as u64;
+                seen = seen.max((*r as u64 + 1) & counts);
+            }
+            for (k, a) in arriving[..spare].iter_mut().enumerate() {
+                if *a != 0 {
+                    bump(&mut tl.arriving, k, *a);
+                    *a = 0;
                 }
             }
+            arriving[spare] = 0;
+            tl.rows_seen = tl.rows_seen.max(seen);
         }
 
         // Blockers, in order: declined, vetoed, each clause, late. Not
@@ -622,7 +639,7 @@ fn tally_contributors(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch, t
                 continue;
             }
             let states = &sc.states[t * c..t * c + c];
-            let committed = if plan.cascade {
+            let committed = if !plan.contributors[i].coalition_clauses.is_empty() {
                 committed_others(sc, t, joined_t, i)
             } else {
                 0
@@ -650,11 +667,12 @@ fn tally_contributors(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch, t
             }
         }
     }
+    sc_mut.arriving = arriving;
 }
 
 /// The clauses of contributor `i` that read only conditions and fail in
 /// trial `t`, as bits by clause index.
-#[inline]
+#[inline(always)]
 fn condition_fails(s: &Scenario, plan: &Plan, sc: &Scratch, i: usize, t: usize) -> u64 {
     let cp = &plan.contributors[i];
     if let Some(fails) = cp.condition_fails.get(sc.world[t] as usize) {
