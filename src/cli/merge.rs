@@ -68,6 +68,11 @@ fn env_u64(name: &str) -> Result<Option<u64>, Failure> {
 
 /// Reads `K/N` or `auto` (Slurm job array, or Kubernetes Indexed Job with --shard-count).
 pub fn parse_shard(spec: &str, count: Option<u64>) -> Result<(u64, u64), Failure> {
+    if spec != "auto" && count.is_some() {
+        return Err(Failure::Usage(
+            "--shard-count goes with --shard auto on a Kubernetes Indexed Job; with --shard K/N, N is the count".into(),
+        ));
+    }
     let (k, n) = if spec == "auto" {
         if let Some(id) = env_u64("SLURM_ARRAY_TASK_ID")? {
             let min = env_u64("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
@@ -77,8 +82,14 @@ pub fn parse_shard(spec: &str, count: Option<u64>) -> Result<(u64, u64), Failure
             })?;
             if env_u64("SLURM_ARRAY_TASK_STEP")?.is_some_and(|s| s != 1) {
                 return Err(Failure::Usage(
-                    "--shard auto: the Slurm job array has a step; submit it as --array=0-(N-1) with no step".into(),
+                    "--shard auto: the Slurm job array has a step; submit a contiguous array with no step, such as --array=1-N".into(),
                 ));
+            }
+            if count.is_some_and(|c| c != n) {
+                return Err(Failure::Usage(format!(
+                    "--shard auto: --shard-count {} disagrees with the Slurm job array's {n} tasks; drop --shard-count",
+                    count.unwrap_or(0)
+                )));
             }
             if max < min || max - min + 1 != n {
                 return Err(Failure::Usage(format!(
@@ -91,6 +102,12 @@ pub fn parse_shard(spec: &str, count: Option<u64>) -> Result<(u64, u64), Failure
             let n = count.ok_or_else(|| {
                 Failure::Usage("--shard auto on a Kubernetes Indexed Job needs --shard-count N (the job's completions)".into())
             })?;
+            if index >= n {
+                return Err(Failure::Usage(format!(
+                    "--shard auto: JOB_COMPLETION_INDEX={index} is outside 0..{n} for --shard-count {n}; \
+                     set --shard-count to the job's completions"
+                )));
+            }
             (index + 1, n)
         } else {
             return Err(Failure::Usage(
@@ -220,6 +237,13 @@ pub fn run(a: MergeArgs) -> Outcome {
                 "trials",
                 first.trials.to_string(),
                 p.trials.to_string(),
+            ));
+        }
+        if p.version != first.version {
+            return Err(mismatch(
+                "muster version",
+                first.version.clone(),
+                p.version.clone(),
             ));
         }
         if p.shards != first.shards {

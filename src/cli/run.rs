@@ -146,7 +146,8 @@ pub fn run(a: RunArgs) -> Outcome {
     // Validate every scenario before running any.
     let mut loaded = Vec::new();
     for p in &a.scenarios {
-        let inputs = pipeline::load(p, &a.set)?;
+        let overrides = crate::whatif::runner::expand_all(p, &a.set)?;
+        let inputs = pipeline::load(p, &overrides)?;
         let st = settings(&a, &inputs)?;
         loaded.push((p, inputs, st));
     }

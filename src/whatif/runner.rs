@@ -121,7 +121,7 @@ impl Runner {
 
 /// Rewrites `--set` overrides of one state's probability in order, each
 /// against the scenario as the overrides before it leave it.
-fn expand_all(path: &Path, raw: &[String]) -> Result<Vec<String>, Failure> {
+pub fn expand_all(path: &Path, raw: &[String]) -> Result<Vec<String>, Failure> {
     let mut out: Vec<String> = Vec::new();
     for o in raw {
         if paths::may_name_a_state(o) {
