@@ -546,7 +546,7 @@ fn shard_auto_reads_a_kubernetes_indexed_job() {
     w.refused(&args, &env, "needs --shard-count");
     let mut beyond = args.to_vec();
     beyond.extend_from_slice(&["--shard-count", "2"]);
-    w.refused(&beyond, &env, "K must be between 1 and N");
+    w.refused(&beyond, &env, "JOB_COMPLETION_INDEX=2 is outside 0..2");
     assert!(!w.path("refused").exists(), "a refused shard wrote a part");
 }
 
