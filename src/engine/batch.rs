@@ -632,42 +632,80 @@ fn tally_contributors(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch, t
             }
             continue;
         }
-        // With clauses the first reason depends on them: decide per trial.
+        // With clauses the first reason depends on them. Reasons after
+        // `vetoed` are bits: clause k is bit k, `late` the bit after the
+        // clauses; per trial, every reason that holds counts for p_any and
+        // the lowest for p_first (when willing and not vetoed).
+        let cp = &plan.contributors[i];
+        let late_shift = clauses.len() as u32;
+        if late_shift >= 63 {
+            tally_clause_blockers_slowly(s, plan, sc, i, len, ct);
+            continue;
+        }
+        let mut counts = MaskCounts::<2>::new(late_shift as usize + 1);
         for t in 0..len {
-            let joined_t = sc.joined[t];
-            if sc.arrived[t] >> i & 1 == 1 {
-                continue;
-            }
-            let states = &sc.states[t * c..t * c + c];
-            let committed = if !plan.contributors[i].coalition_clauses.is_empty() {
-                committed_others(sc, t, joined_t, i)
-            } else {
-                0
-            };
-            let mut first_taken = sc.willing[t] >> i & 1 == 0 || sc.vetoed[t] >> i & 1 == 1;
+            let missing = 0u64.wrapping_sub(!sc.arrived[t] >> i & 1);
+            let open = 0u64.wrapping_sub((sc.willing[t] & !sc.vetoed[t]) >> i & 1);
             let mut fails = condition_fails(s, plan, sc, i, t);
-            for &k in &plan.contributors[i].coalition_clauses {
-                if !clauses[k].expr.holds(states, joined_t, committed) {
-                    fails |= 1 << k;
+            if !cp.coalition_clauses.is_empty() && missing != 0 {
+                let joined_t = sc.joined[t];
+                let states = &sc.states[t * c..t * c + c];
+                let committed = committed_others(sc, t, joined_t, i);
+                for &k in &cp.coalition_clauses {
+                    if !clauses[k].expr.holds(states, joined_t, committed) {
+                        fails |= 1 << k;
+                    }
                 }
             }
-            if fails != 0 && !first_taken {
-                ct.first[2 + fails.trailing_zeros() as usize] += 1;
-                first_taken = true;
-            }
-            while fails != 0 {
-                ct.any[2 + fails.trailing_zeros() as usize] += 1;
-                fails &= fails - 1;
-            }
-            if has_horizon && sc.late[t] >> i & 1 == 1 {
-                ct.any[late_reason] += 1;
-                if !first_taken {
-                    ct.first[late_reason] += 1;
-                }
-            }
+            let late = (sc.late[t] >> i & 1 & u64::from(has_horizon)) << late_shift;
+            let reasons = (fails | late) & missing;
+            counts.add([reasons, reasons & reasons.wrapping_neg() & open]);
+        }
+        let [any, first] = counts.take();
+        for k in 0..late_shift as usize + usize::from(has_horizon) {
+            ct.any[2 + k] += any[k];
+            ct.first[2 + k] += first[k];
         }
     }
     sc_mut.arriving = arriving;
+}
+
+/// Blockers of a contributor with too many clauses for the bit counters:
+/// the same rules as `tally_contributors`, trial by trial.
+fn tally_clause_blockers_slowly(
+    s: &Scenario,
+    plan: &Plan,
+    sc: &Scratch,
+    i: usize,
+    len: usize,
+    ct: &mut crate::stats::tally::ContributorTally,
+) {
+    let c = plan.condition_count;
+    let clauses = &s.contributors[i].requires;
+    let late_reason = 2 + clauses.len();
+    for t in 0..len {
+        if sc.arrived[t] >> i & 1 == 1 {
+            continue;
+        }
+        let (joined, states) = (sc.joined[t], &sc.states[t * c..t * c + c]);
+        let committed = committed_others(sc, t, joined, i);
+        let mut first_taken = sc.willing[t] >> i & 1 == 0 || sc.vetoed[t] >> i & 1 == 1;
+        for (k, clause) in clauses.iter().enumerate() {
+            if !clause.expr.holds(states, joined, committed) {
+                ct.any[2 + k] += 1;
+                if !first_taken {
+                    ct.first[2 + k] += 1;
+                    first_taken = true;
+                }
+            }
+        }
+        if plan.rows.horizon.is_some() && sc.late[t] >> i & 1 == 1 {
+            ct.any[late_reason] += 1;
+            if !first_taken {
+                ct.first[late_reason] += 1;
+            }
+        }
+    }
 }
 
 /// The clauses of contributor `i` that read only conditions and fail in
