@@ -304,10 +304,18 @@ fn draw_contributors(
         if cp.condition_clauses.is_empty() {
             continue;
         }
-        for t in 0..len {
-            if sc.eligible[t] >> i & 1 == 1 && condition_fails(s, plan, sc, i, t) != 0 {
-                sc.eligible[t] &= !(1 << i);
+        if cp.condition_fails.is_empty() {
+            for t in 0..len {
+                if sc.eligible[t] >> i & 1 == 1 && condition_fails(s, plan, sc, i, t) != 0 {
+                    sc.eligible[t] &= !(1 << i);
+                }
             }
+            continue;
+        }
+        let table = &cp.condition_fails;
+        for (e, w) in sc.eligible[..len].iter_mut().zip(&sc.world[..len]) {
+            let fails = table.get(*w as usize).copied().unwrap_or(0);
+            *e &= !(u64::from(fails != 0) << i);
         }
     }
 }
