@@ -5,9 +5,12 @@
 
 pub mod batch;
 pub mod bitcount;
+mod columns;
+mod draw;
 pub mod plan;
 pub mod sample;
 pub mod streams;
+mod trial;
 
 use crate::scenario::Scenario;
 use crate::stats::tally::Tally;

@@ -1,0 +1,189 @@
+//! Per-contributor tallies over a whole batch, column by column: joins,
+//! arrivals, the timeline's arriving personnel and the blockers.
+
+use super::batch::{LATE, Scratch, bit_mask};
+use super::bitcount::MaskCounts;
+use super::plan::Plan;
+use crate::scenario::Scenario;
+use crate::stats::tally::{Tally, bump};
+
+/// Per contributor, over the whole batch: joins, arrivals, the timeline's
+/// arriving personnel and the blockers.
+pub(super) fn tally_contributors(
+    s: &Scenario,
+    plan: &Plan,
+    len: usize,
+    sc: &mut Scratch,
+    tally: &mut Tally,
+) {
+    let c = plan.condition_count;
+    let has_horizon = plan.rows.horizon.is_some();
+    let [
+        joined_n,
+        joined_success_n,
+        declined_n,
+        vetoed_n,
+        willing_vetoed_n,
+        late_n,
+        joined_late_n,
+    ] = sc.counts.take();
+    let mut arriving = std::mem::take(&mut sc.arriving);
+    let sc_mut = sc;
+    let sc = &*sc_mut;
+    for (i, contributor) in s.contributors.iter().enumerate() {
+        let ct = &mut tally.contributors[i];
+        let deployed = &sc.deployed[i][..len];
+        let (joined, arrived_sum) = (joined_n[i], sc.arrived_sum[i]);
+        ct.joined += joined;
+        ct.joined_success += joined_success_n[i];
+        ct.arrived_sum += arrived_sum;
+
+        // Timeline: personnel arriving at each row, and the rows seen.
+        let row = &sc.row[i][..len];
+        let tl = &mut tally.timeline;
+        if plan.contributors[i].lead.is_fixed() {
+            if row[0] != LATE && joined > 0 {
+                bump(&mut tl.arriving, row[0] as usize, arrived_sum);
+                tl.rows_seen = tl.rows_seen.max(row[0] as u64 + 1);
+            }
+        } else {
+            // Branch-free: late rows and trials it did not join add to a
+            // spare slot at the end.
+            let spare = arriving.len() - 1;
+            let mut seen = 0u64;
+            for ((r, d), j) in row.iter().zip(deployed).zip(&sc.joined[..len]) {
+                let counts = bit_mask(*j, i) & 0u64.wrapping_sub(u64::from(*r != LATE));
+                let slot = if counts != 0 { *r as usize } else { spare };
+                arriving[slot] += *d as u64;
+                seen = seen.max((*r as u64 + 1) & counts);
+            }
+            for (k, a) in arriving[..spare].iter_mut().enumerate() {
+                if *a != 0 {
+                    bump(&mut tl.arriving, k, *a);
+                    *a = 0;
+                }
+            }
+            arriving[spare] = 0;
+            tl.rows_seen = tl.rows_seen.max(seen);
+        }
+
+        // Blockers, in order: declined, vetoed, each clause, late. Not
+        // willing or vetoed means not joined, so never arrived; late means
+        // not arrived; without clauses, willing and not vetoed means joined.
+        let clauses = &contributor.requires;
+        let late_reason = 2 + clauses.len();
+        ct.first[0] += declined_n[i];
+        ct.any[0] += declined_n[i];
+        ct.first[1] += willing_vetoed_n[i];
+        ct.any[1] += vetoed_n[i];
+        if clauses.is_empty() {
+            if has_horizon {
+                ct.first[late_reason] += joined_late_n[i];
+                ct.any[late_reason] += late_n[i];
+            }
+            continue;
+        }
+        // With clauses the first reason depends on them. Reasons after
+        // `vetoed` are bits: clause k is bit k, `late` the bit after the
+        // clauses; per trial, every reason that holds counts for p_any and
+        // the lowest for p_first (when willing and not vetoed).
+        let cp = &plan.contributors[i];
+        let late_shift = clauses.len() as u32;
+        if late_shift >= 63 {
+            tally_clause_blockers_slowly(s, plan, sc, i, len, ct);
+            continue;
+        }
+        let mut counts = MaskCounts::<2>::new(late_shift as usize + 1);
+        for t in 0..len {
+            let missing = 0u64.wrapping_sub(!sc.arrived[t] >> i & 1);
+            let open = 0u64.wrapping_sub((sc.willing[t] & !sc.vetoed[t]) >> i & 1);
+            let mut fails = condition_fails(s, plan, sc, i, t);
+            if !cp.coalition_clauses.is_empty() && missing != 0 {
+                let joined_t = sc.joined[t];
+                let states = &sc.states[t * c..t * c + c];
+                let committed = committed_others(sc, t, joined_t, i);
+                for &k in &cp.coalition_clauses {
+                    if !clauses[k].expr.holds(states, joined_t, committed) {
+                        fails |= 1 << k;
+                    }
+                }
+            }
+            let late = (sc.late[t] >> i & 1 & u64::from(has_horizon)) << late_shift;
+            let reasons = (fails | late) & missing;
+            counts.add([reasons, reasons & reasons.wrapping_neg() & open]);
+        }
+        let [any, first] = counts.take();
+        for k in 0..late_shift as usize + usize::from(has_horizon) {
+            ct.any[2 + k] += any[k];
+            ct.first[2 + k] += first[k];
+        }
+    }
+    sc_mut.arriving = arriving;
+}
+
+/// Blockers of a contributor with too many clauses for the bit counters:
+/// the same rules as `tally_contributors`, trial by trial.
+fn tally_clause_blockers_slowly(
+    s: &Scenario,
+    plan: &Plan,
+    sc: &Scratch,
+    i: usize,
+    len: usize,
+    ct: &mut crate::stats::tally::ContributorTally,
+) {
+    let c = plan.condition_count;
+    let clauses = &s.contributors[i].requires;
+    let late_reason = 2 + clauses.len();
+    for t in 0..len {
+        if sc.arrived[t] >> i & 1 == 1 {
+            continue;
+        }
+        let (joined, states) = (sc.joined[t], &sc.states[t * c..t * c + c]);
+        let committed = committed_others(sc, t, joined, i);
+        let mut first_taken = sc.willing[t] >> i & 1 == 0 || sc.vetoed[t] >> i & 1 == 1;
+        for (k, clause) in clauses.iter().enumerate() {
+            if !clause.expr.holds(states, joined, committed) {
+                ct.any[2 + k] += 1;
+                if !first_taken {
+                    ct.first[2 + k] += 1;
+                    first_taken = true;
+                }
+            }
+        }
+        if plan.rows.horizon.is_some() && sc.late[t] >> i & 1 == 1 {
+            ct.any[late_reason] += 1;
+            if !first_taken {
+                ct.first[late_reason] += 1;
+            }
+        }
+    }
+}
+
+/// The clauses of contributor `i` that read only conditions and fail in
+/// trial `t`, as bits by clause index.
+#[inline(always)]
+pub(super) fn condition_fails(s: &Scenario, plan: &Plan, sc: &Scratch, i: usize, t: usize) -> u64 {
+    let cp = &plan.contributors[i];
+    if let Some(fails) = cp.condition_fails.get(sc.world[t] as usize) {
+        return *fails;
+    }
+    let c = plan.condition_count;
+    let states = &sc.states[t * c..t * c + c];
+    let clauses = &s.contributors[i].requires;
+    cp.condition_clauses
+        .iter()
+        .filter(|&&k| !clauses[k].expr.holds(states, 0, 0))
+        .fold(0u64, |m, &k| m | 1 << k)
+}
+
+/// Pledged personnel of the joined contributors other than `i` (people).
+pub(super) fn committed_others(sc: &Scratch, t: usize, joined: u64, i: usize) -> u64 {
+    let mut sum = 0;
+    let mut bits = joined & !(1 << i);
+    while bits != 0 {
+        let j = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        sum += sc.pledge[j][t] as u64;
+    }
+    sum
+}

@@ -1,0 +1,183 @@
+//! Drawing a batch: each condition's and contributor's words for the whole
+//! batch from its own stream, turned into columns (states, willingness,
+//! vetoes, pledges, deployed personnel, arrival rows, eligibility).
+
+use super::batch::{LATE, Scratch, whole};
+use super::columns::condition_fails;
+use super::plan::{Bernoulli, Plan};
+use super::streams::Streams;
+use crate::scenario::Scenario;
+
+pub(super) fn draw_conditions(
+    plan: &Plan,
+    streams: &Streams,
+    first: u64,
+    len: usize,
+    sc: &mut Scratch,
+) {
+    let c = plan.condition_count;
+    for cp in &plan.conditions {
+        streams.fill(cp.stream, first, &mut sc.words[..len]);
+        for t in 0..len {
+            let row = cp.parent.map_or(0, |p| sc.states[t * c + p] as usize);
+            let w = sc.words[t] as u64;
+            let state = cp.cuts[row].iter().position(|cut| w < *cut).unwrap_or(0);
+            sc.states[t * c + cp.index] = state as u8;
+        }
+    }
+    if let Some(w) = &plan.worlds {
+        for t in 0..len {
+            let states = &sc.states[t * c..t * c + c];
+            sc.world[t] = states
+                .iter()
+                .zip(&w.strides)
+                .map(|(st, k)| *st as usize * k)
+                .sum::<usize>() as u16;
+        }
+    }
+}
+
+/// Sets bit `i` of `masks[t]` where the Bernoulli draw of trial t is true.
+#[allow(clippy::too_many_arguments)]
+fn draw_bernoulli(
+    b: &Bernoulli,
+    stream: u64,
+    i: usize,
+    plan: &Plan,
+    streams: &Streams,
+    first: u64,
+    words: &mut [u32],
+    states: &[u8],
+    masks: &mut [u64],
+) {
+    if let Some(certain) = b.certain() {
+        if certain {
+            masks.iter_mut().for_each(|m| *m |= 1 << i);
+        }
+        return;
+    }
+    streams.fill(stream, first, words);
+    match b {
+        Bernoulli::Fixed(thr) => {
+            // Not certain, so the threshold is below 2³² and fits a word.
+            let thr = *thr as u32;
+            for (m, w) in masks.iter_mut().zip(words.iter()) {
+                *m |= u64::from(*w < thr) << i;
+            }
+        }
+        Bernoulli::Given {
+            condition,
+            thresholds,
+        } => {
+            let c = plan.condition_count;
+            for (t, (m, w)) in masks.iter_mut().zip(words.iter()).enumerate() {
+                let thr = thresholds[states[t * c + condition] as usize];
+                *m |= u64::from((*w as u64) < thr) << i;
+            }
+        }
+    }
+}
+
+pub(super) fn draw_contributors(
+    s: &Scenario,
+    plan: &Plan,
+    streams: &Streams,
+    first: u64,
+    len: usize,
+    sc: &mut Scratch,
+) {
+    sc.willing[..len].fill(0);
+    sc.vetoed[..len].fill(0);
+    sc.late[..len].fill(0);
+    let words = &mut sc.words[..len];
+    let values = &mut sc.values[..len];
+    for (i, cp) in plan.contributors.iter().enumerate() {
+        let [s_willing, s_vetoed, s_pledge, s_delivery, s_lead] = cp.streams;
+        let states = &sc.states;
+        draw_bernoulli(
+            &cp.willing,
+            s_willing,
+            i,
+            plan,
+            streams,
+            first,
+            words,
+            states,
+            &mut sc.willing[..len],
+        );
+        draw_bernoulli(
+            &cp.vetoed,
+            s_vetoed,
+            i,
+            plan,
+            streams,
+            first,
+            words,
+            states,
+            &mut sc.vetoed[..len],
+        );
+
+        let pledge = &mut sc.pledge[i][..len];
+        if !cp.troops.is_fixed() {
+            streams.fill(s_pledge, first, words);
+        }
+        cp.troops.fill(words, values);
+        for (p, v) in pledge.iter_mut().zip(values.iter()) {
+            *p = whole(*v);
+        }
+
+        let deployed = &mut sc.deployed[i][..len];
+        if let Some(share) = cp.delivery.fixed_value() {
+            if share == 1.0 {
+                deployed.copy_from_slice(pledge);
+            } else {
+                for (d, p) in deployed.iter_mut().zip(pledge.iter()) {
+                    *d = whole(*p as f64 * share);
+                }
+            }
+        } else {
+            streams.fill(s_delivery, first, words);
+            cp.delivery.fill(words, values);
+            for ((d, p), v) in deployed.iter_mut().zip(pledge.iter()).zip(values.iter()) {
+                *d = whole(*p as f64 * v);
+            }
+        }
+
+        let row = &mut sc.row[i][..len];
+        if let Some(lead) = cp.lead.fixed_value() {
+            let r = plan.rows.row_of(lead).unwrap_or(LATE);
+            row.fill(r);
+            if r == LATE {
+                sc.late[..len].iter_mut().for_each(|m| *m |= 1 << i);
+            }
+        } else {
+            streams.fill(s_lead, first, words);
+            cp.lead.fill(words, values);
+            for ((r, v), late) in row.iter_mut().zip(values.iter()).zip(sc.late.iter_mut()) {
+                *r = plan.rows.row_of(*v).unwrap_or(LATE);
+                *late |= u64::from(*r == LATE) << i;
+            }
+        }
+    }
+    for t in 0..len {
+        sc.eligible[t] = sc.willing[t] & !sc.vetoed[t];
+    }
+    for (i, cp) in plan.contributors.iter().enumerate() {
+        if cp.condition_clauses.is_empty() {
+            continue;
+        }
+        if cp.condition_fails.is_empty() {
+            for t in 0..len {
+                if sc.eligible[t] >> i & 1 == 1 && condition_fails(s, plan, sc, i, t) != 0 {
+                    sc.eligible[t] &= !(1 << i);
+                }
+            }
+            continue;
+        }
+        let table = &cp.condition_fails;
+        for (e, w) in sc.eligible[..len].iter_mut().zip(&sc.world[..len]) {
+            let fails = table.get(*w as usize).copied().unwrap_or(0);
+            *e &= !(u64::from(fails != 0) << i);
+        }
+    }
+}
