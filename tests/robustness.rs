@@ -211,7 +211,7 @@ fn killed_runs_leave_the_previous_or_the_new_results_never_a_mix() {
     let mut rng = Rng(seed_of_schedule);
     let context = format!("(MUSTER_KILL_SEED={seed_of_schedule} repeats this schedule)");
 
-    // Calibrate: a run of about 1.5 s, whatever the engine's speed.
+    // Calibrate: a run of about 1.2 s, whatever the engine's speed.
     let probe = 250_000;
     let start = Instant::now();
     assert_ok(&run_in(
@@ -226,24 +226,34 @@ fn killed_runs_leave_the_previous_or_the_new_results_never_a_mix() {
         ],
     ));
     let per_trial = start.elapsed().as_secs_f64() / probe as f64;
-    let trials = ((1.5 / per_trial) as u64).clamp(probe, 200_000_000);
+    let mut trials = ((1.2 / per_trial) as u64).clamp(probe, 200_000_000);
 
-    // The two complete sets, differing by seed.
+    // The two complete sets, differing by seed. Other tests share the
+    // machine, so the probe may have been slow: recalibrate on these.
     let seeds = [11_u64, 22];
     let mut sets = Vec::new();
-    let start = Instant::now();
-    for (i, seed) in seeds.iter().enumerate() {
-        let out = format!("reference{i}");
-        let o = wait_at_most(
-            spawn_run(root, scenario, trials, *seed, &out),
-            Duration::from_secs(120),
-        );
-        assert_ok(&o);
-        let set = complete(&root.join(&out)).unwrap();
-        assert_no_nan_or_inf(&root.join(&out));
-        sets.push(set);
+    let mut duration = Duration::ZERO;
+    for attempt in 0..3 {
+        sets.clear();
+        let start = Instant::now();
+        for (i, seed) in seeds.iter().enumerate() {
+            let out = format!("reference{i}");
+            let o = wait_at_most(
+                spawn_run(root, scenario, trials, *seed, &out),
+                Duration::from_secs(120),
+            );
+            assert_ok(&o);
+            let set = complete(&root.join(&out)).unwrap();
+            assert_no_nan_or_inf(&root.join(&out));
+            sets.push(set);
+        }
+        duration = start.elapsed() / 2;
+        let seconds = duration.as_secs_f64();
+        if (0.8..=2.0).contains(&seconds) || attempt == 2 {
+            break;
+        }
+        trials = ((trials as f64 * 1.2 / seconds) as u64).clamp(probe, 200_000_000);
     }
-    let mut duration = start.elapsed() / 2;
     // How long writing the files takes, learnt as the runs go.
     let mut writing = Duration::from_millis(100);
     assert_ne!(sets[0]["summary.csv"], sets[1]["summary.csv"]);
@@ -254,10 +264,10 @@ fn killed_runs_leave_the_previous_or_the_new_results_never_a_mix() {
     let mut current: Option<usize> = None;
     let signals = [libc::SIGKILL, libc::SIGINT, libc::SIGTERM];
     let (mut finished, mut interrupted, mut killed, mut while_writing) = (0, 0, 0, 0);
-    // At least 20 runs stopped mid-way, by the three signals in turn.
+    // At least 21 runs stopped mid-way, 7 by each of the three signals.
     let mut stopped_by = [0; 3];
     let mut round = 0;
-    while stopped_by.iter().sum::<usize>() < 21 && round < 60 {
+    while stopped_by.iter().any(|&n| n < 7) && round < 90 {
         round += 1;
         let new = current.map_or(0, |c| 1 - c);
         let sig = signals[round % 3];
@@ -368,7 +378,7 @@ fn killed_runs_leave_the_previous_or_the_new_results_never_a_mix() {
          {while_writing} of them while writing the files {context}"
     );
     assert!(
-        stopped_by.iter().all(|&n| n >= 5),
+        stopped_by.iter().all(|&n| n >= 7),
         "too few runs were stopped mid-way: {stopped_by:?} in {round} rounds {context}"
     );
 
