@@ -564,9 +564,9 @@ fn force_does_not_overwrite_another_file_of_the_same_name() {
     std::fs::write(out.join("summary.csv"), "my own summary\n").unwrap();
     let before = snapshot(&out);
     let o = run_small(dir.path(), "out", 1, &["--force"]);
-    assert!(!o.status.success(), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     let err = stderr(&o);
-    assert!(err.contains("summary.csv"), "{err}");
+    assert!(err.contains("summary.csv") && err.contains("muster did not write"), "{err}");
     assert_eq!(snapshot(&out), before);
     assert_eq!(temporaries(&out), Vec::<String>::new());
 }

@@ -176,7 +176,10 @@ pub fn write_results(
         return Err(Failure::Interrupted);
     }
     let dest = staging.dest.clone();
-    staging.commit()?;
+    staging.commit().map_err(|e| match e.downcast_ref::<folder::Refused>() {
+        Some(r) => Failure::Usage(r.0.clone()),
+        None => Failure::Run(e),
+    })?;
     Ok(dest)
 }
 

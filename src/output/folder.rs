@@ -22,6 +22,12 @@ pub struct Staging {
     previous: Vec<String>,
 }
 
+/// A refusal to touch files muster did not write (a usage error, not a
+/// failed run).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
+
 const TMP_MARK: &str = ".muster-tmp-";
 
 /// Error text when a folder holds other files.
@@ -118,12 +124,13 @@ impl Staging {
             if !clash.is_empty() {
                 std::fs::remove_dir_all(&self.tmp).ok();
                 let it = if clash.len() == 1 { "it" } else { "them" };
-                bail!(
+                return Err(Refused(format!(
                     "refusing to replace {} in {}: muster did not write {it} (run.toml does not list {it}); \
                      even with --force muster replaces only its own files: move {it} away or choose another --out",
                     clash.join(", "),
                     self.dest.display(),
-                );
+                ))
+                .into());
             }
             for f in &new {
                 std::fs::rename(self.tmp.join(f), self.dest.join(f))?;
