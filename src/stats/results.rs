@@ -283,9 +283,14 @@ pub fn exceedance_step(target: u64) -> u64 {
     ((target + 20) / 40).max(1)
 }
 
+/// The most rows of the exceedance table before its step widens.
+pub const MAX_EXCEEDANCE_ROWS: u64 = 4000;
+
 fn exceedance(s: &Scenario, t: &Tally) -> Table {
-    let step = exceedance_step(s.target);
     let largest = t.histogram.len().saturating_sub(1) as u64;
+    // target/40, widened only when the totals seen run past 4,000 such
+    // steps (a target far below what the contributors can bring).
+    let step = exceedance_step(s.target).max(largest.div_ceil(MAX_EXCEEDANCE_ROWS));
     // at_least[x] = trials with personnel >= x
     let mut rows = Vec::new();
     let mut above: u64 = t.trials;
