@@ -39,6 +39,8 @@ pub struct Scratch {
     pub(super) values: Vec<f64>,
     /// `states[t * conditions + c]`: state index of condition c in trial t.
     pub(super) states: Vec<u8>,
+    /// Trials picked for sparse sampling (indices into the batch).
+    pub(super) picked: Vec<u16>,
     /// Joint condition state of each trial (see `plan::Worlds`).
     pub(super) world: Vec<u16>,
     /// Bit i: contributor i is willing / vetoed / eligible / late / joined / arrived.
@@ -69,8 +71,8 @@ pub struct Scratch {
 
 /// Per-contributor counts of trials, taken from the masks trial by trial:
 /// joined, joined and succeeded, not willing, vetoed, willing and vetoed,
-/// late, joined and late.
-pub(super) type Counts = MaskCounts<7>;
+/// joined and late.
+pub(super) type Counts = MaskCounts<6>;
 
 impl Scratch {
     pub fn new(plan: &Plan) -> Scratch {
@@ -80,6 +82,7 @@ impl Scratch {
             values: vec![0.0; BATCH],
             states: vec![0; BATCH * plan.condition_count.max(1)],
             world: vec![0; BATCH],
+            picked: Vec::with_capacity(BATCH),
             willing: vec![0; BATCH],
             vetoed: vec![0; BATCH],
             eligible: vec![0; BATCH],

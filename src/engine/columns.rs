@@ -24,7 +24,6 @@ pub(super) fn tally_contributors(
         declined_n,
         vetoed_n,
         willing_vetoed_n,
-        late_n,
         joined_late_n,
     ] = sc.counts.take();
     let mut arriving = std::mem::take(&mut sc.arriving);
@@ -41,10 +40,10 @@ pub(super) fn tally_contributors(
         // Timeline: personnel arriving at each row, and the rows seen.
         let row = &sc.row[i][..len];
         let tl = &mut tally.timeline;
-        if plan.contributors[i].lead.is_fixed() {
-            if row[0] != LATE && joined > 0 {
-                bump(&mut tl.arriving, row[0] as usize, arrived_sum);
-                tl.rows_seen = tl.rows_seen.max(row[0] as u64 + 1);
+        if let Some(lead) = plan.contributors[i].lead.fixed_value() {
+            if let (Some(r), true) = (plan.rows.row_of(lead), joined > 0) {
+                bump(&mut tl.arriving, r as usize, arrived_sum);
+                tl.rows_seen = tl.rows_seen.max(r as u64 + 1);
             }
         } else {
             // Branch-free: late rows and trials it did not join add to a
@@ -68,8 +67,9 @@ pub(super) fn tally_contributors(
         }
 
         // Blockers, in order: declined, vetoed, each clause, late. Not
-        // willing or vetoed means not joined, so never arrived; late means
-        // not arrived; without clauses, willing and not vetoed means joined.
+        // willing or vetoed means not joined, so never arrived; late (joined,
+        // arriving after the horizon) means not arrived; without clauses,
+        // willing and not vetoed means joined.
         let clauses = &contributor.requires;
         let late_reason = 2 + clauses.len();
         ct.first[0] += declined_n[i];
@@ -79,7 +79,7 @@ pub(super) fn tally_contributors(
         if clauses.is_empty() {
             if has_horizon {
                 ct.first[late_reason] += joined_late_n[i];
-                ct.any[late_reason] += late_n[i];
+                ct.any[late_reason] += joined_late_n[i];
             }
             continue;
         }
@@ -108,7 +108,8 @@ pub(super) fn tally_contributors(
                     }
                 }
             }
-            let late = (sc.late[t] >> i & 1 & u64::from(has_horizon)) << late_shift;
+            let joined_late = sc.joined[t] & sc.late[t];
+            let late = (joined_late >> i & 1 & u64::from(has_horizon)) << late_shift;
             let reasons = (fails | late) & missing;
             counts.add([reasons, reasons & reasons.wrapping_neg() & open]);
         }
@@ -150,7 +151,7 @@ fn tally_clause_blockers_slowly(
                 }
             }
         }
-        if plan.rows.horizon.is_some() && sc.late[t] >> i & 1 == 1 {
+        if plan.rows.horizon.is_some() && (joined & sc.late[t]) >> i & 1 == 1 {
             ct.any[late_reason] += 1;
             if !first_taken {
                 ct.first[late_reason] += 1;

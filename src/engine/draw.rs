@@ -5,6 +5,7 @@
 use super::batch::{LATE, Scratch, whole};
 use super::columns::condition_fails;
 use super::plan::{Bernoulli, Plan};
+use super::sample::unit;
 use super::streams::Streams;
 use crate::scenario::Scenario;
 
@@ -89,11 +90,9 @@ pub(super) fn draw_contributors(
     sc.willing[..len].fill(0);
     sc.vetoed[..len].fill(0);
     sc.late[..len].fill(0);
-    let words = &mut sc.words[..len];
-    let values = &mut sc.values[..len];
     for (i, cp) in plan.contributors.iter().enumerate() {
-        let [s_willing, s_vetoed, s_pledge, s_delivery, s_lead] = cp.streams;
-        let states = &sc.states;
+        let [s_willing, s_vetoed, ..] = cp.streams;
+        let (words, states) = (&mut sc.words[..len], &sc.states);
         draw_bernoulli(
             &cp.willing,
             s_willing,
@@ -116,68 +115,154 @@ pub(super) fn draw_contributors(
             states,
             &mut sc.vetoed[..len],
         );
-
-        let pledge = &mut sc.pledge[i][..len];
-        if !cp.troops.is_fixed() {
-            streams.fill(s_pledge, first, words);
-        }
-        cp.troops.fill(words, values);
-        for (p, v) in pledge.iter_mut().zip(values.iter()) {
-            *p = whole(*v);
-        }
-
-        let deployed = &mut sc.deployed[i][..len];
-        if let Some(share) = cp.delivery.fixed_value() {
-            if share == 1.0 {
-                deployed.copy_from_slice(pledge);
-            } else {
-                for (d, p) in deployed.iter_mut().zip(pledge.iter()) {
-                    *d = whole(*p as f64 * share);
+        let open = mark_eligible(s, plan, i, len, sc);
+        // Pledges, delivery and lead times matter only where it may join:
+        // when that is rare, sample just those trials (same values).
+        if open * 4 < len {
+            sc.picked.clear();
+            for (t, e) in sc.eligible[..len].iter().enumerate() {
+                if e >> i & 1 == 1 {
+                    sc.picked.push(t as u16);
                 }
             }
+            draw_amounts_sparse(plan, i, streams, first, len, sc);
         } else {
-            streams.fill(s_delivery, first, words);
-            cp.delivery.fill(words, values);
-            for ((d, p), v) in deployed.iter_mut().zip(pledge.iter()).zip(values.iter()) {
-                *d = whole(*p as f64 * v);
-            }
+            draw_amounts_dense(plan, i, streams, first, len, sc);
         }
+    }
+}
 
-        let row = &mut sc.row[i][..len];
-        if let Some(lead) = cp.lead.fixed_value() {
-            let r = plan.rows.row_of(lead).unwrap_or(LATE);
-            row.fill(r);
-            if r == LATE {
-                sc.late[..len].iter_mut().for_each(|m| *m |= 1 << i);
-            }
-        } else {
-            streams.fill(s_lead, first, words);
-            cp.lead.fill(words, values);
-            for ((r, v), late) in row.iter_mut().zip(values.iter()).zip(sc.late.iter_mut()) {
-                *r = plan.rows.row_of(*v).unwrap_or(LATE);
-                *late |= u64::from(*r == LATE) << i;
-            }
+/// Sets bit i of `eligible` where contributor i is willing, not vetoed and
+/// every clause that reads only conditions holds; returns how many trials.
+fn mark_eligible(s: &Scenario, plan: &Plan, i: usize, len: usize, sc: &mut Scratch) -> usize {
+    let cp = &plan.contributors[i];
+    let bit = 1u64 << i;
+    let mut open = 0;
+    if cp.condition_clauses.is_empty() || !cp.condition_fails.is_empty() {
+        let table = &cp.condition_fails;
+        let columns = sc.eligible[..len]
+            .iter_mut()
+            .zip(&sc.willing[..len])
+            .zip(&sc.vetoed[..len]);
+        for (t, ((e, w), v)) in columns.enumerate() {
+            let fails = table.get(sc.world[t] as usize).copied().unwrap_or(0);
+            let ok = (w & !v) >> i & 1 & u64::from(fails == 0);
+            *e = (*e & !bit) | ok << i;
+            open += ok as usize;
         }
+        return open;
     }
     for t in 0..len {
-        sc.eligible[t] = sc.willing[t] & !sc.vetoed[t];
+        let ok = (sc.willing[t] & !sc.vetoed[t]) >> i & 1 == 1
+            && condition_fails(s, plan, sc, i, t) == 0;
+        sc.eligible[t] = (sc.eligible[t] & !bit) | u64::from(ok) << i;
+        open += usize::from(ok);
     }
-    for (i, cp) in plan.contributors.iter().enumerate() {
-        if cp.condition_clauses.is_empty() {
-            continue;
-        }
-        if cp.condition_fails.is_empty() {
-            for t in 0..len {
-                if sc.eligible[t] >> i & 1 == 1 && condition_fails(s, plan, sc, i, t) != 0 {
-                    sc.eligible[t] &= !(1 << i);
-                }
+    open
+}
+
+/// Pledge, deployed personnel and arrival row of contributor i for every
+/// trial of the batch, in vectorisable passes.
+fn draw_amounts_dense(
+    plan: &Plan,
+    i: usize,
+    streams: &Streams,
+    first: u64,
+    len: usize,
+    sc: &mut Scratch,
+) {
+    let cp = &plan.contributors[i];
+    let [_, _, s_pledge, s_delivery, s_lead] = cp.streams;
+    let words = &mut sc.words[..len];
+    let values = &mut sc.values[..len];
+    let pledge = &mut sc.pledge[i][..len];
+    if !cp.troops.is_fixed() {
+        streams.fill(s_pledge, first, words);
+    }
+    cp.troops.fill(words, values);
+    for (p, v) in pledge.iter_mut().zip(values.iter()) {
+        *p = whole(*v);
+    }
+
+    let deployed = &mut sc.deployed[i][..len];
+    if let Some(share) = cp.delivery.fixed_value() {
+        if share == 1.0 {
+            deployed.copy_from_slice(pledge);
+        } else {
+            for (d, p) in deployed.iter_mut().zip(pledge.iter()) {
+                *d = whole(*p as f64 * share);
             }
-            continue;
         }
-        let table = &cp.condition_fails;
-        for (e, w) in sc.eligible[..len].iter_mut().zip(&sc.world[..len]) {
-            let fails = table.get(*w as usize).copied().unwrap_or(0);
-            *e &= !(u64::from(fails != 0) << i);
+    } else {
+        streams.fill(s_delivery, first, words);
+        cp.delivery.fill(words, values);
+        for ((d, p), v) in deployed.iter_mut().zip(pledge.iter()).zip(values.iter()) {
+            *d = whole(*p as f64 * v);
         }
+    }
+
+    let row = &mut sc.row[i][..len];
+    if let Some(lead) = cp.lead.fixed_value() {
+        let r = plan.rows.row_of(lead).unwrap_or(LATE);
+        row.fill(r);
+        if r == LATE {
+            sc.late[..len].iter_mut().for_each(|m| *m |= 1 << i);
+        }
+    } else {
+        streams.fill(s_lead, first, words);
+        cp.lead.fill(words, values);
+        for ((r, v), late) in row.iter_mut().zip(values.iter()).zip(sc.late.iter_mut()) {
+            *r = plan.rows.row_of(*v).unwrap_or(LATE);
+            *late |= u64::from(*r == LATE) << i;
+        }
+    }
+}
+
+/// The same values as `draw_amounts_dense`, only for the trials in
+/// `picked`; elsewhere nothing is pledged, deployed or arrives.
+fn draw_amounts_sparse(
+    plan: &Plan,
+    i: usize,
+    streams: &Streams,
+    first: u64,
+    len: usize,
+    sc: &mut Scratch,
+) {
+    let cp = &plan.contributors[i];
+    let [_, _, s_pledge, s_delivery, s_lead] = cp.streams;
+    let words = &mut sc.words[..len];
+    let (pledge, deployed, row) = (
+        &mut sc.pledge[i][..len],
+        &mut sc.deployed[i][..len],
+        &mut sc.row[i][..len],
+    );
+    pledge.fill(0);
+    deployed.fill(0);
+    row.fill(LATE);
+    if !cp.troops.is_fixed() {
+        streams.fill(s_pledge, first, words);
+    }
+    for &t in &sc.picked {
+        pledge[t as usize] = whole(cp.troops.quantile(unit(words[t as usize])));
+    }
+    if !cp.delivery.is_fixed() {
+        streams.fill(s_delivery, first, words);
+    }
+    for &t in &sc.picked {
+        let t = t as usize;
+        deployed[t] = whole(pledge[t] as f64 * cp.delivery.quantile(unit(words[t])));
+    }
+    if !cp.lead.is_fixed() {
+        streams.fill(s_lead, first, words);
+    }
+    for &t in &sc.picked {
+        let t = t as usize;
+        row[t] = plan
+            .rows
+            .row_of(cp.lead.quantile(unit(words[t])))
+            .unwrap_or(LATE);
+    }
+    for (r, late) in row.iter().zip(sc.late[..len].iter_mut()) {
+        *late |= u64::from(*r == LATE) << i;
     }
 }

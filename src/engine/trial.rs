@@ -90,7 +90,6 @@ pub(super) fn tally_trial(
         !willing & everyone,
         vetoed,
         willing & vetoed,
-        late,
         joined & late,
     ]);
     if plan.track_coalitions {

@@ -6,7 +6,7 @@
 //!
 //! Outcomes that cannot change anything are merged: a contributor that is
 //! not willing or is vetoed never joins, so its pledge and delivery do not
-//! matter (its lead time still does, for the `late` blocker).
+//! matter, nor does its lead time (`late` needs it to have joined).
 
 use super::model::{CatProbs, CondSpec, Expr, Prob, Scenario, parse_clause};
 use std::collections::BTreeMap;
@@ -538,7 +538,8 @@ fn accumulate(
                     .map(|e| !e.eval(states, &joined, committed)),
             );
             if s.horizon.is_some() {
-                holds.push(!c.arrives(d[i].lead));
+                // Late: joined, but arriving after the horizon (spec §2).
+                holds.push(joined[i] && !c.arrives(d[i].lead));
             }
             let first = holds
                 .iter()
