@@ -1,7 +1,7 @@
 //! Engine throughput: trials per second of the batch loop on the benchmark
 //! scenario and the Gaza scenario, one thread, without writing files.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use muster::engine;
 use muster::scenario::load_file;
 use std::hint::black_box;

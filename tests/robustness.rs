@@ -566,7 +566,10 @@ fn force_does_not_overwrite_another_file_of_the_same_name() {
     let o = run_small(dir.path(), "out", 1, &["--force"]);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     let err = stderr(&o);
-    assert!(err.contains("summary.csv") && err.contains("muster did not write"), "{err}");
+    assert!(
+        err.contains("summary.csv") && err.contains("muster did not write"),
+        "{err}"
+    );
     assert_eq!(snapshot(&out), before);
     assert_eq!(temporaries(&out), Vec::<String>::new());
 }

@@ -176,10 +176,12 @@ pub fn write_results(
         return Err(Failure::Interrupted);
     }
     let dest = staging.dest.clone();
-    staging.commit().map_err(|e| match e.downcast_ref::<folder::Refused>() {
-        Some(r) => Failure::Usage(r.0.clone()),
-        None => Failure::Run(e),
-    })?;
+    staging
+        .commit()
+        .map_err(|e| match e.downcast_ref::<folder::Refused>() {
+            Some(r) => Failure::Usage(r.0.clone()),
+            None => Failure::Run(e),
+        })?;
     Ok(dest)
 }
 
