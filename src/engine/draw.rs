@@ -118,7 +118,7 @@ pub(super) fn draw_contributors(
         let open = mark_eligible(s, plan, i, len, sc);
         // Pledges, delivery and lead times matter only where it may join:
         // when that is rare, sample just those trials (same values).
-        if open * 4 < len {
+        if open * 8 < len {
             sc.picked.clear();
             for (t, e) in sc.eligible[..len].iter().enumerate() {
                 if e >> i & 1 == 1 {
@@ -138,7 +138,19 @@ fn mark_eligible(s: &Scenario, plan: &Plan, i: usize, len: usize, sc: &mut Scrat
     let cp = &plan.contributors[i];
     let bit = 1u64 << i;
     let mut open = 0;
-    if cp.condition_clauses.is_empty() || !cp.condition_fails.is_empty() {
+    if cp.condition_clauses.is_empty() {
+        let columns = sc.eligible[..len]
+            .iter_mut()
+            .zip(&sc.willing[..len])
+            .zip(&sc.vetoed[..len]);
+        for ((e, w), v) in columns {
+            let ok = (w & !v) >> i & 1;
+            *e = (*e & !bit) | ok << i;
+            open += ok as usize;
+        }
+        return open;
+    }
+    if !cp.condition_fails.is_empty() {
         let table = &cp.condition_fails;
         let columns = sc.eligible[..len]
             .iter_mut()

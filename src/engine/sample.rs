@@ -150,11 +150,10 @@ impl Sampler {
                 left,
                 right,
             } => {
-                if u < *split {
-                    min + (u * left).sqrt()
-                } else {
-                    max - ((1.0 - u) * right).sqrt()
-                }
+                // Branch-free, exactly as in `fill`: b is 1 or 0.
+                let b = f64::from(u8::from(u < *split));
+                let root = (b * (u * left) + (1.0 - b) * ((1.0 - u) * right)).sqrt();
+                b * (min + root) + (1.0 - b) * (max - root)
             }
             Sampler::Table {
                 min,
