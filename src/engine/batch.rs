@@ -66,6 +66,11 @@ pub struct Scratch {
     pub(super) arrived_sum: Vec<u64>,
     /// Personnel arriving per timeline row in the batch, plus a spare slot.
     pub(super) arriving: Vec<u64>,
+    /// Rows needed by the batch's arrivals (largest row + 1).
+    pub(super) rows_seen: u64,
+    /// Per joint condition state: trials in which each contributor did not
+    /// arrive, and in which it was willing and not vetoed but did not arrive.
+    pub(super) world_counts: Vec<MaskCounts<2>>,
     pub(super) counts: Counts,
 }
 
@@ -102,6 +107,11 @@ impl Scratch {
             },
             arrived_sum: vec![0; n],
             arriving: vec![0; plan.rows.fixed_count().unwrap_or(1202) + 1],
+            rows_seen: 0,
+            world_counts: match (&plan.worlds, plan.world_blockers) {
+                (Some(w), true) => vec![MaskCounts::new(n); w.count],
+                _ => Vec::new(),
+            },
             counts: Counts::new(n),
         }
     }

@@ -1,7 +1,7 @@
 //! Per-contributor tallies over a whole batch, column by column: joins,
 //! arrivals, the timeline's arriving personnel and the blockers.
 
-use super::batch::{LATE, Scratch, bit_mask};
+use super::batch::Scratch;
 use super::bitcount::MaskCounts;
 use super::plan::Plan;
 use crate::scenario::Scenario;
@@ -26,44 +26,30 @@ pub(super) fn tally_contributors(
         willing_vetoed_n,
         joined_late_n,
     ] = sc.counts.take();
-    let mut arriving = std::mem::take(&mut sc.arriving);
-    let sc_mut = sc;
-    let sc = &*sc_mut;
+    let tl = &mut tally.timeline;
+    for (k, a) in sc.arriving.iter_mut().enumerate() {
+        if *a != 0 {
+            bump(&mut tl.arriving, k, *a);
+            *a = 0;
+        }
+    }
+    tl.rows_seen = tl.rows_seen.max(std::mem::take(&mut sc.rows_seen));
+    let by_world: Vec<[[u64; 64]; 2]> = sc.world_counts.iter_mut().map(|c| c.take()).collect();
+    let sc = &*sc;
     for (i, contributor) in s.contributors.iter().enumerate() {
         let ct = &mut tally.contributors[i];
-        let deployed = &sc.deployed[i][..len];
         let (joined, arrived_sum) = (joined_n[i], sc.arrived_sum[i]);
         ct.joined += joined;
         ct.joined_success += joined_success_n[i];
         ct.arrived_sum += arrived_sum;
 
         // Timeline: personnel arriving at each row, and the rows seen.
-        let row = &sc.row[i][..len];
         let tl = &mut tally.timeline;
         if let Some(lead) = plan.contributors[i].lead.fixed_value() {
             if let (Some(r), true) = (plan.rows.row_of(lead), joined > 0) {
                 bump(&mut tl.arriving, r as usize, arrived_sum);
                 tl.rows_seen = tl.rows_seen.max(r as u64 + 1);
             }
-        } else {
-            // Branch-free: late rows and trials it did not join add to a
-            // spare slot at the end.
-            let spare = arriving.len() - 1;
-            let mut seen = 0u64;
-            for ((r, d), j) in row.iter().zip(deployed).zip(&sc.joined[..len]) {
-                let counts = bit_mask(*j, i) & 0u64.wrapping_sub(u64::from(*r != LATE));
-                let slot = if counts != 0 { *r as usize } else { spare };
-                arriving[slot] += *d as u64;
-                seen = seen.max((*r as u64 + 1) & counts);
-            }
-            for (k, a) in arriving[..spare].iter_mut().enumerate() {
-                if *a != 0 {
-                    bump(&mut tl.arriving, k, *a);
-                    *a = 0;
-                }
-            }
-            arriving[spare] = 0;
-            tl.rows_seen = tl.rows_seen.max(seen);
         }
 
         // Blockers, in order: declined, vetoed, each clause, late. Not
@@ -89,6 +75,26 @@ pub(super) fn tally_contributors(
         // the lowest for p_first (when willing and not vetoed).
         let cp = &plan.contributors[i];
         let late_shift = clauses.len() as u32;
+        if cp.coalition_clauses.is_empty() && !by_world.is_empty() {
+            // Only condition clauses: which fail depends on the joint state
+            // alone, and a contributor that joined had none failing.
+            for (fails, [missing, open_missing]) in cp.condition_fails.iter().zip(&by_world) {
+                if *fails == 0 {
+                    continue;
+                }
+                ct.first[2 + fails.trailing_zeros() as usize] += open_missing[i];
+                let mut bits = *fails;
+                while bits != 0 {
+                    ct.any[2 + bits.trailing_zeros() as usize] += missing[i];
+                    bits &= bits - 1;
+                }
+            }
+            if has_horizon {
+                ct.first[late_reason] += joined_late_n[i];
+                ct.any[late_reason] += joined_late_n[i];
+            }
+            continue;
+        }
         if late_shift >= 63 {
             tally_clause_blockers_slowly(s, plan, sc, i, len, ct);
             continue;
@@ -119,7 +125,6 @@ pub(super) fn tally_contributors(
             ct.first[2 + k] += first[k];
         }
     }
-    sc_mut.arriving = arriving;
 }
 
 /// Blockers of a contributor with too many clauses for the bit counters:

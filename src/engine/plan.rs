@@ -85,6 +85,9 @@ pub struct Worlds {
 /// The most joint condition states tabulated.
 pub const MAX_WORLDS: usize = 4096;
 
+/// The most joint condition states whose blocker counts are kept apart.
+pub const MAX_BLOCKER_WORLDS: usize = 64;
+
 impl Worlds {
     fn new(s: &Scenario) -> Option<Worlds> {
         if s.contributors.iter().any(|c| c.requires.len() > 64) {
@@ -177,6 +180,11 @@ pub struct Plan {
     pub track_coalitions: bool,
     /// Joint condition states, when few enough to tabulate.
     pub worlds: Option<Worlds>,
+    /// Whether blockers of condition-only clauses are counted per joint
+    /// condition state (at most `MAX_BLOCKER_WORLDS` of them).
+    pub world_blockers: bool,
+    /// Contributors whose lead time is not fixed (bit i).
+    pub variable_leads: u64,
     /// The timeline row at which everybody arrives, when every lead time
     /// is fixed and they all fall in the same row before the horizon.
     pub common_row: Option<u16>,
@@ -276,7 +284,18 @@ impl Plan {
                     .collect();
             }
         }
+        let world_blockers = worlds
+            .as_ref()
+            .is_some_and(|w| w.count <= MAX_BLOCKER_WORLDS);
+        let variable_leads = s
+            .contributors
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !matches!(c.lead_months, crate::scenario::dist::Dist::Fixed(_)))
+            .fold(0u64, |m, (i, _)| m | 1 << i);
         Plan {
+            world_blockers,
+            variable_leads,
             worlds,
             conditions,
             contributors,

@@ -84,6 +84,20 @@ pub(super) fn tally_trial(
     let joined = sc.joined[t];
     let everyone = u64::MAX >> (64 - s.contributors.len());
     let (willing, vetoed, late) = (sc.willing[t], sc.vetoed[t], sc.late[t]);
+    if let Some(counts) = sc.world_counts.get_mut(sc.world[t] as usize) {
+        let missing = !(joined & !late) & everyone;
+        counts.add([missing, willing & !vetoed & missing]);
+    }
+    let mut bits = joined & plan.variable_leads;
+    while bits != 0 {
+        let i = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        let r = sc.row[i][t];
+        if r != super::batch::LATE {
+            sc.arriving[r as usize] += sc.deployed[i][t] as u64;
+            sc.rows_seen = sc.rows_seen.max(r as u64 + 1);
+        }
+    }
     sc.counts.add([
         joined,
         joined & 0u64.wrapping_sub(success as u64),
