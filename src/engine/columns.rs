@@ -45,11 +45,14 @@ pub(super) fn tally_contributors(
 
         // Timeline: personnel arriving at each row, and the rows seen.
         let tl = &mut tally.timeline;
-        if let Some(lead) = plan.contributors[i].lead.fixed_value() {
-            if let (Some(r), true) = (plan.rows.row_of(lead), joined > 0) {
-                bump(&mut tl.arriving, r as usize, arrived_sum);
-                tl.rows_seen = tl.rows_seen.max(r as u64 + 1);
-            }
+        // (Variable lead times were summed trial by trial.)
+        let fixed_row = plan.contributors[i]
+            .lead
+            .fixed_value()
+            .and_then(|l| plan.rows.row_of(l));
+        if let (Some(r), true) = (fixed_row, joined > 0) {
+            bump(&mut tl.arriving, r as usize, arrived_sum);
+            tl.rows_seen = tl.rows_seen.max(r as u64 + 1);
         }
 
         // Blockers, in order: declined, vetoed, each clause, late. Not
