@@ -110,7 +110,11 @@ pub(super) fn tally_contributors(
             if !cp.coalition_clauses.is_empty() && missing != 0 {
                 let joined_t = sc.joined[t];
                 let states = &sc.states[t * c..t * c + c];
-                let committed = committed_others(sc, t, joined_t, i);
+                let committed = if cp.reads_committed {
+                    committed_others(sc, t, joined_t, i)
+                } else {
+                    0
+                };
                 for &k in &cp.coalition_clauses {
                     if !clauses[k].expr.holds(states, joined_t, committed) {
                         fails |= 1 << k;

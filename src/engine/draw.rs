@@ -17,23 +17,22 @@ pub(super) fn draw_conditions(
     sc: &mut Scratch,
 ) {
     let c = plan.condition_count;
+    sc.world[..len].fill(0);
     for cp in &plan.conditions {
         streams.fill(cp.stream, first, &mut sc.words[..len]);
+        // The state's place value in the joint state (0 when not tabulated).
+        let stride = plan.worlds.as_ref().map_or(0, |w| w.strides[cp.index]) as u16;
         for t in 0..len {
             let row = cp.parent.map_or(0, |p| sc.states[t * c + p] as usize);
             let w = sc.words[t] as u64;
-            let state = cp.cuts[row].iter().position(|cut| w < *cut).unwrap_or(0);
-            sc.states[t * c + cp.index] = state as u8;
-        }
-    }
-    if let Some(w) = &plan.worlds {
-        for t in 0..len {
-            let states = &sc.states[t * c..t * c + c];
-            sc.world[t] = states
+            let cuts = &cp.cuts[row];
+            // Count the cuts at or below the word: branch-free.
+            let state = cuts[..cuts.len() - 1]
                 .iter()
-                .zip(&w.strides)
-                .map(|(st, k)| *st as usize * k)
-                .sum::<usize>() as u16;
+                .map(|cut| u8::from(w >= *cut))
+                .sum::<u8>();
+            sc.states[t * c + cp.index] = state;
+            sc.world[t] += u16::from(state) * stride;
         }
     }
 }

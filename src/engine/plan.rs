@@ -66,6 +66,8 @@ pub struct ContributorPlan {
     pub condition_clauses: Vec<usize>,
     /// Clauses that read the coalition.
     pub coalition_clauses: Vec<usize>,
+    /// Whether some clause reads `committed`.
+    pub reads_committed: bool,
     /// Index into `Plan::groups`.
     pub group: usize,
     /// Per joint condition state (see `Worlds`): bit k set when clause k
@@ -236,6 +238,7 @@ impl Plan {
                     ]
                     .map(|d| stream_id(d, &c.name)),
                     condition_clauses: condition,
+                    reads_committed: c.requires.iter().any(|k| k.expr.reads_committed()),
                     coalition_clauses: coalition,
                     group,
                     condition_fails: Vec::new(),

@@ -97,6 +97,16 @@ impl Expr {
         }
     }
 
+    /// True when the clause reads `committed`.
+    pub fn reads_committed(&self) -> bool {
+        match self {
+            Expr::Or(a, b) | Expr::And(a, b) => a.reads_committed() || b.reads_committed(),
+            Expr::Not(a) => a.reads_committed(),
+            Expr::Committed { .. } => true,
+            Expr::Joined { .. } | Expr::IsTrue { .. } | Expr::State { .. } => false,
+        }
+    }
+
     /// True when the clause can turn from true to false as others join
     /// (`not joined(..)`, `committed <`, `committed ==`, ...), so that the
     /// outcome of a negotiation may depend on the file order.
