@@ -289,7 +289,10 @@ impl Plan {
         }
         let world_blockers = worlds
             .as_ref()
-            .is_some_and(|w| w.count <= MAX_BLOCKER_WORLDS);
+            .is_some_and(|w| w.count <= MAX_BLOCKER_WORLDS)
+            && contributors
+                .iter()
+                .any(|c| !c.condition_clauses.is_empty() && c.coalition_clauses.is_empty());
         let variable_leads = s
             .contributors
             .iter()
