@@ -149,12 +149,7 @@ impl Sampler {
                 split,
                 left,
                 right,
-            } => {
-                // Branch-free, exactly as in `fill`: b is 1 or 0.
-                let b = f64::from(u8::from(u < *split));
-                let root = (b * (u * left) + (1.0 - b) * ((1.0 - u) * right)).sqrt();
-                b * (min + root) + (1.0 - b) * (max - root)
-            }
+            } => triangular(u, *min, *max, *split, *left, *right),
             Sampler::Table {
                 min,
                 width,
@@ -204,11 +199,7 @@ impl Sampler {
                 right,
             } => {
                 for (o, w) in out.iter_mut().zip(words) {
-                    // Branch-free: b is exactly 1 or 0, so the blends are exact.
-                    let u = unit(*w);
-                    let b = f64::from(u8::from(u < *split));
-                    let root = (b * (u * left) + (1.0 - b) * ((1.0 - u) * right)).sqrt();
-                    *o = b * (min + root) + (1.0 - b) * (max - root);
+                    *o = triangular(unit(*w), *min, *max, *split, *left, *right);
                 }
             }
             Sampler::Table {
@@ -231,6 +222,16 @@ impl Sampler {
             }
         }
     }
+}
+
+/// The triangular quantile, branch-free so that loops of it vectorise: b is
+/// exactly 1 or 0, so the blends give exactly min + √(u·left) below the mode
+/// and max − √((1−u)·right) above it.
+#[inline(always)]
+fn triangular(u: f64, min: f64, max: f64, split: f64, left: f64, right: f64) -> f64 {
+    let b = f64::from(u8::from(u < split));
+    let root = (b * (u * left) + (1.0 - b) * ((1.0 - u) * right)).sqrt();
+    b * (min + root) + (1.0 - b) * (max - root)
 }
 
 /// Standard normal CDF, Φ(x) = erfc(-x/√2)/2.

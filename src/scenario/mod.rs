@@ -17,3 +17,4 @@ mod values;
 pub use error::ScenarioError;
 pub use load::{Override, load_file, parse_clause, parse_scenario};
 pub use model::*;
+pub use overrides::segments as key_path_segments;

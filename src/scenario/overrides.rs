@@ -70,8 +70,9 @@ impl Override {
     }
 }
 
-/// Splits a key path at dots outside double quotes.
-fn segments(path: &str) -> std::result::Result<Vec<String>, String> {
+/// Splits a key path at dots outside double quotes; quoted segments lose
+/// their quotes, bare ones the spaces around them.
+pub fn segments(path: &str) -> std::result::Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut chars = path.chars().peekable();
     loop {

@@ -21,56 +21,9 @@ pub enum Kind {
     Real,
 }
 
-/// Splits a key path at dots outside double quotes; quoted segments lose
-/// their quotes, bare ones the spaces around them (as the loader reads paths).
-pub fn segments(path: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let mut chars = path.chars().peekable();
-    loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-            chars.next();
-        }
-        let mut seg = String::new();
-        if chars.peek() == Some(&'"') {
-            chars.next();
-            let mut closed = false;
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' => {
-                        closed = true;
-                        break;
-                    }
-                    '\\' => seg.extend(chars.next()),
-                    c => seg.push(c),
-                }
-            }
-            if !closed {
-                return Err(format!("unclosed `\"` in key path `{path}`"));
-            }
-            while chars.peek().is_some_and(|c| c.is_whitespace()) {
-                chars.next();
-            }
-        } else {
-            while let Some(&c) = chars.peek() {
-                if c == '.' {
-                    break;
-                }
-                seg.push(c);
-                chars.next();
-            }
-            seg = seg.trim().to_string();
-            if seg.is_empty() {
-                return Err(format!("empty key in key path `{path}`"));
-            }
-        }
-        out.push(seg);
-        match chars.next() {
-            Some('.') => continue,
-            None => return Ok(out),
-            Some(_) => return Err(format!("expected `.` after a quoted key in `{path}`")),
-        }
-    }
-}
+/// Splits a key path at dots outside double quotes, as the loader reads
+/// override paths.
+pub use crate::scenario::key_path_segments as segments;
 
 /// One key as written in a path: bare when it can be, else quoted.
 pub fn key(name: &str) -> String {
