@@ -173,7 +173,7 @@ fn tally_clause_blockers_slowly(
 }
 
 /// The clauses of contributor `i` that read only conditions and fail in
-/// trial `t`, as bits by clause index.
+/// trial `t`, as bits by clause index (for at most 64 clauses).
 #[inline(always)]
 pub(super) fn condition_fails(s: &Scenario, plan: &Plan, sc: &Scratch, i: usize, t: usize) -> u64 {
     let cp = &plan.contributors[i];
@@ -187,6 +187,27 @@ pub(super) fn condition_fails(s: &Scenario, plan: &Plan, sc: &Scratch, i: usize,
         .iter()
         .filter(|&&k| !clauses[k].expr.holds(states, 0, 0))
         .fold(0u64, |m, &k| m | 1 << k)
+}
+
+/// Whether every clause of contributor `i` that reads only conditions holds
+/// in trial `t` (for any number of clauses).
+pub(super) fn condition_clauses_hold(
+    s: &Scenario,
+    plan: &Plan,
+    sc: &Scratch,
+    i: usize,
+    t: usize,
+) -> bool {
+    let cp = &plan.contributors[i];
+    if let Some(fails) = cp.condition_fails.get(sc.world[t] as usize) {
+        return *fails == 0;
+    }
+    let c = plan.condition_count;
+    let states = &sc.states[t * c..t * c + c];
+    let clauses = &s.contributors[i].requires;
+    cp.condition_clauses
+        .iter()
+        .all(|&k| clauses[k].expr.holds(states, 0, 0))
 }
 
 /// Pledged personnel of the joined contributors other than `i` (people).

@@ -3,7 +3,7 @@
 //! vetoes, pledges, deployed personnel, arrival rows, eligibility).
 
 use super::batch::{LATE, Scratch, whole};
-use super::columns::condition_fails;
+use super::columns::condition_clauses_hold;
 use super::plan::{Bernoulli, Plan};
 use super::sample::unit;
 use super::streams::Streams;
@@ -165,7 +165,7 @@ fn mark_eligible(s: &Scenario, plan: &Plan, i: usize, len: usize, sc: &mut Scrat
     }
     for t in 0..len {
         let ok = (sc.willing[t] & !sc.vetoed[t]) >> i & 1 == 1
-            && condition_fails(s, plan, sc, i, t) == 0;
+            && condition_clauses_hold(s, plan, sc, i, t);
         sc.eligible[t] = (sc.eligible[t] & !bit) | u64::from(ok) << i;
         open += usize::from(ok);
     }
