@@ -50,6 +50,8 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
         out += "  conditions\n";
         for c in &s.conditions {
             let probs = match &c.probs {
+                // A boolean condition as written: the chance it is true.
+                StateProbs::Fixed(p) if c.boolean => format!("true with p {}", p[0]),
                 StateProbs::Fixed(p) => c
                     .states
                     .iter()

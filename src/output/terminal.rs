@@ -16,8 +16,14 @@ fn bold(text: &str, colour: bool) -> String {
     }
 }
 
+/// A number with `digits` decimals, or more for a small positive value
+/// that would otherwise print as zero (two significant digits).
 fn num(c: Option<&Cell>, digits: usize) -> String {
     match c.and_then(Cell::as_f64) {
+        Some(v) if v > 0.0 && v < 0.5 * 10f64.powi(-(digits as i32)) => {
+            let places = (-libm::log10(v)).ceil() as usize + 1;
+            format!("{v:.places$}")
+        }
         Some(v) => format!("{v:.digits$}"),
         None => "-".into(),
     }
