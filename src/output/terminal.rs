@@ -16,11 +16,11 @@ fn bold(text: &str, colour: bool) -> String {
     }
 }
 
-/// A number with `digits` decimals, or more for a small positive value
-/// that would otherwise print as zero (two significant digits).
+/// A number with `digits` decimals, or, for a probability-sized value
+/// below 0.01, two significant digits (so that 0.00007 is not shown as 0.0001).
 fn num(c: Option<&Cell>, digits: usize) -> String {
     match c.and_then(Cell::as_f64) {
-        Some(v) if v > 0.0 && v < 0.5 * 10f64.powi(-(digits as i32)) => {
+        Some(v) if v > 0.0 && v < 0.01 && digits > 0 => {
             let places = (-libm::log10(v)).ceil() as usize + 1;
             format!("{v:.places$}")
         }
