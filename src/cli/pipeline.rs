@@ -3,7 +3,7 @@
 
 use super::Failure;
 use super::progress::{INTERRUPTED, with_progress};
-use crate::engine::{self, batch::BATCH, batch_count};
+use crate::engine::{self, batch_count};
 use crate::output::run_record::{RunRecord, sha256_hex};
 use crate::output::{charts, csv_files, folder, report};
 use crate::scenario::{Override, Scenario, load_file};
@@ -184,6 +184,3 @@ pub fn write_results(
         })?;
     Ok(dest)
 }
-
-/// Trials per batch, for the documentation of shards.
-pub const BATCH_TRIALS: usize = BATCH;

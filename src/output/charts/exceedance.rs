@@ -5,8 +5,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::style::{
-    BLUE, HEIGHT, INK, VERMILLION, WIDTH, desc_font, fmt_people, fmt_prob, fmt_tick, font,
-    label_font, nice_max, title_font,
+    BLUE, HEIGHT, INK, VERMILLION, WIDTH, draw_band, draw_probability_mesh, fmt_people, fmt_prob,
+    font, nice_max, title_font,
 };
 use super::table::Table;
 use super::{no_data, render};
@@ -43,31 +43,9 @@ pub(super) fn svg(table: &Table, target: Option<f64>, p_target: Option<f64>) -> 
             .x_label_area_size(48)
             .y_label_area_size(64)
             .build_cartesian_2d(0f64..x_max, 0f64..1.02)?;
-        chart
-            .configure_mesh()
-            .x_desc("personnel (people)")
-            .y_desc("probability")
-            .axis_desc_style(desc_font())
-            .label_style(label_font())
-            .x_label_formatter(&|v| fmt_people(*v))
-            .y_label_formatter(&|v| fmt_tick(*v))
-            .max_light_lines(0)
-            .bold_line_style(INK.mix(0.12))
-            .draw()?;
+        draw_probability_mesh(&mut chart, "personnel (people)", &|v| fmt_people(*v))?;
 
-        if !band.is_empty() {
-            let mut outline: Vec<(f64, f64)> = band.iter().map(|(x, _, h)| (*x, *h)).collect();
-            outline.extend(band.iter().rev().map(|(x, l, _)| (*x, *l)));
-            chart
-                .draw_series(std::iter::once(Polygon::new(
-                    outline,
-                    BLUE.mix(0.2).filled(),
-                )))?
-                .label("95% interval")
-                .legend(|(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 18, y + 6)], BLUE.mix(0.2).filled())
-                });
-        }
+        draw_band(&mut chart, &band, "95% interval")?;
         chart
             .draw_series(LineSeries::new(line.clone(), BLUE.stroke_width(2)))?
             .label("P(personnel ≥ x)")

@@ -9,6 +9,7 @@
 use std::ops::Range;
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -196,6 +197,48 @@ pub fn nice_max(max: f64) -> f64 {
         }
     }
     10.0 * magnitude
+}
+
+/// A plotting area with real numbers on both axes.
+pub type Plot<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Draws the grid and axes of a chart whose y axis is a probability.
+pub fn draw_probability_mesh(
+    chart: &mut Plot,
+    x_desc: &str,
+    x_format: &dyn Fn(&f64) -> String,
+) -> anyhow::Result<()> {
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc("probability")
+        .axis_desc_style(desc_font())
+        .label_style(label_font())
+        .x_label_formatter(x_format)
+        .y_label_formatter(&|v| fmt_tick(*v))
+        .max_light_lines(0)
+        .bold_line_style(INK.mix(0.12))
+        .draw()?;
+    Ok(())
+}
+
+/// Draws a 95% interval, given as (x, low, high) points, as a shaded band
+/// with a legend entry.
+pub fn draw_band(chart: &mut Plot, band: &[(f64, f64, f64)], label: &str) -> anyhow::Result<()> {
+    if band.is_empty() {
+        return Ok(());
+    }
+    let mut outline: Vec<(f64, f64)> = band.iter().map(|(x, _, h)| (*x, *h)).collect();
+    outline.extend(band.iter().rev().map(|(x, l, _)| (*x, *l)));
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            outline,
+            BLUE.mix(0.2).filled(),
+        )))?
+        .label(label)
+        .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], BLUE.mix(0.2).filled()));
+    Ok(())
 }
 
 #[cfg(test)]

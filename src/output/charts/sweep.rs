@@ -8,7 +8,7 @@ use plotters::prelude::*;
 
 use super::style::{
     BLUE, HEIGHT, INK, ORANGE, WIDTH, category_at, category_axis, centred_text, desc_font,
-    fmt_people, fmt_tick, font, label_font, shorten, title_font,
+    draw_band, draw_probability_mesh, fmt_people, fmt_tick, font, label_font, shorten, title_font,
 };
 use super::table::{Table, parse_number};
 use super::{no_data, render};
@@ -125,30 +125,8 @@ fn line(table: &Table, path: &str, title: &str) -> Result<String> {
                 .x_label_area_size(48)
                 .y_label_area_size(64)
                 .build_cartesian_2d(a - pad..z + pad, 0f64..1.02)?;
-            chart
-                .configure_mesh()
-                .x_desc(x_desc.as_str())
-                .y_desc("probability")
-                .axis_desc_style(desc_font())
-                .label_style(label_font())
-                .x_label_formatter(&|v| fmt_value(*v))
-                .y_label_formatter(&|v| fmt_tick(*v))
-                .max_light_lines(0)
-                .bold_line_style(INK.mix(0.12))
-                .draw()?;
-            if !band.is_empty() {
-                let mut outline: Vec<(f64, f64)> = band.iter().map(|(x, _, h)| (*x, *h)).collect();
-                outline.extend(band.iter().rev().map(|(x, l, _)| (*x, *l)));
-                chart
-                    .draw_series(std::iter::once(Polygon::new(
-                        outline,
-                        BLUE.mix(0.2).filled(),
-                    )))?
-                    .label("95% interval of P(success)")
-                    .legend(|(x, y)| {
-                        Rectangle::new([(x, y - 6), (x + 18, y + 6)], BLUE.mix(0.2).filled())
-                    });
-            }
+            draw_probability_mesh(&mut chart, x_desc.as_str(), &|v| fmt_value(*v))?;
+            draw_band(&mut chart, &band, "95% interval of P(success)")?;
             chart
                 .draw_series(DashedLineSeries::new(target, 6, 4, ORANGE.stroke_width(2)))?
                 .label("P(target reached)")

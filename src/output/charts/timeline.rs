@@ -6,8 +6,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::style::{
-    BLUE, INK, ORANGE, VERMILLION, WIDTH, desc_font, fmt_month, fmt_people, fmt_tick, font,
-    label_font, nice_max, title_font,
+    BLUE, INK, ORANGE, VERMILLION, WIDTH, desc_font, draw_band, draw_probability_mesh, fmt_month,
+    fmt_people, font, label_font, nice_max, title_font,
 };
 use super::table::Table;
 use super::{no_data, render};
@@ -66,30 +66,8 @@ pub(super) fn svg(table: &Table, target: Option<f64>) -> Result<String> {
             .x_label_area_size(46)
             .y_label_area_size(80)
             .build_cartesian_2d(0f64..x_max, 0f64..1.02)?;
-        chart
-            .configure_mesh()
-            .x_desc(x_desc.as_str())
-            .y_desc("probability")
-            .axis_desc_style(desc_font())
-            .label_style(label_font())
-            .x_label_formatter(&|v| fmt_month(*v))
-            .y_label_formatter(&|v| fmt_tick(*v))
-            .max_light_lines(0)
-            .bold_line_style(INK.mix(0.12))
-            .draw()?;
-        if !band.is_empty() {
-            let mut outline: Vec<(f64, f64)> = band.iter().map(|(x, _, h)| (*x, *h)).collect();
-            outline.extend(band.iter().rev().map(|(x, l, _)| (*x, *l)));
-            chart
-                .draw_series(std::iter::once(Polygon::new(
-                    outline,
-                    BLUE.mix(0.2).filled(),
-                )))?
-                .label("95% interval of P(success)")
-                .legend(|(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 18, y + 6)], BLUE.mix(0.2).filled())
-                });
-        }
+        draw_probability_mesh(&mut chart, x_desc.as_str(), &|v| fmt_month(*v))?;
+        draw_band(&mut chart, &band, "95% interval of P(success)")?;
         chart
             .draw_series(LineSeries::new(reached, ORANGE.stroke_width(2)))?
             .label("P(target reached by month m)")
