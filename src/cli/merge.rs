@@ -310,7 +310,7 @@ pub fn run(a: MergeArgs) -> Outcome {
         quiet: a.quiet,
         precision: None,
     };
-    let rec = pipeline::record(&inputs, &st, &tally, None);
+    let rec = pipeline::record(&inputs, &st, tally.trials, None);
     let dest = pipeline::write_results(&a.out, a.force, &inputs.scenario, &tally, rec)?;
     if !a.quiet {
         println!("merged {} parts: {}", parts.len(), dest.display());

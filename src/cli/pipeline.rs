@@ -127,8 +127,8 @@ pub fn inputs_hash(inputs: &Inputs, st: &Settings) -> String {
     sha256_hex(text.as_bytes())[..8].to_string()
 }
 
-/// The run record of a finished run.
-pub fn record(inputs: &Inputs, st: &Settings, tally: &Tally, met: Option<bool>) -> RunRecord {
+/// The run record of a finished run of `trials` trials.
+pub fn record(inputs: &Inputs, st: &Settings, trials: u64, met: Option<bool>) -> RunRecord {
     RunRecord {
         scenario_name: inputs.scenario.name.clone(),
         scenario_description: inputs.scenario.description.clone(),
@@ -136,7 +136,7 @@ pub fn record(inputs: &Inputs, st: &Settings, tally: &Tally, met: Option<bool>) 
         scenario_sha256: inputs.sha256.clone(),
         overrides: inputs.overrides.clone(),
         seed: st.seed,
-        trials: tally.trials,
+        trials,
         target: inputs.scenario.target,
         precision: st.precision,
         precision_met: met,

@@ -159,7 +159,7 @@ pub fn run(a: RunArgs) -> Outcome {
         }
         let dest = destination(&a, path, &inputs, &st);
         let (tally, met) = pipeline::simulate(&inputs.scenario, &st)?;
-        let rec = pipeline::record(&inputs, &st, &tally, met);
+        let rec = pipeline::record(&inputs, &st, tally.trials, met);
         let written = pipeline::write_results(&dest, a.force, &inputs.scenario, &tally, rec)?;
         if a.quiet {
             continue;

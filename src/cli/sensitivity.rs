@@ -217,18 +217,8 @@ pub fn run(a: SensitivityArgs) -> Outcome {
 fn run_toml(runner: &Runner, delta: f64, base_p: f64, rows: &[Row]) -> anyhow::Result<String> {
     let (inputs, st) = (&runner.inputs, &runner.settings);
     let rec = RunRecord {
-        scenario_name: inputs.scenario.name.clone(),
-        scenario_description: inputs.scenario.description.clone(),
-        scenario_file: inputs.file.clone(),
-        scenario_sha256: inputs.sha256.clone(),
-        overrides: inputs.overrides.clone(),
-        seed: st.seed,
-        trials: st.trials,
-        target: inputs.scenario.target,
-        precision: None,
-        precision_met: None,
-        version: env!("CARGO_PKG_VERSION").to_string(),
         files: FILES.iter().map(|f| f.to_string()).collect(),
+        ..super::pipeline::record(inputs, st, st.trials, None)
     };
     let mut table = toml::Table::try_from(&rec).context("writing run.toml")?;
     table.insert("analysis".into(), "sensitivity".into());
