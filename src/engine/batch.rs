@@ -19,14 +19,6 @@ pub const BATCH: usize = 4096;
 /// Row marker of personnel arriving after the horizon.
 pub(super) const LATE: u16 = u16::MAX;
 
-/// Rounds a non-negative number of people to whole people, halves away
-/// from zero.
-#[inline(always)]
-pub(super) fn whole(v: f64) -> u32 {
-    // Through i32 (personnel is at most 10^7), which converts in vector registers.
-    (v + 0.5) as i32 as u32
-}
-
 /// All ones when bit `i` of `mask` is set, else zero.
 #[inline(always)]
 pub(super) fn bit_mask(mask: u64, i: usize) -> u64 {
@@ -130,7 +122,67 @@ impl Scratch {
 }
 
 /// Runs trials `first .. first + len` (len <= BATCH) and adds them to `tally`.
+///
+/// On processors with AVX2 the same code runs compiled for them (wider
+/// vectors, bit instructions); Rust never fuses or reorders floating-point
+/// operations, so the results are the same bit for bit.
 pub fn run_batch(
+    s: &Scenario,
+    plan: &Plan,
+    streams: &Streams,
+    first: u64,
+    len: usize,
+    sc: &mut Scratch,
+    tally: &mut Tally,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if wide_vectors() {
+        // SAFETY: the processor has the features `run_batch_avx2` enables.
+        unsafe { run_batch_avx2(s, plan, streams, first, len, sc, tally) };
+        return;
+    }
+    run_batch_portable(s, plan, streams, first, len, sc, tally);
+}
+
+/// Whether the processor has what `run_batch_avx2` is compiled for.
+#[cfg(target_arch = "x86_64")]
+pub fn wide_vectors() -> bool {
+    std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("bmi1")
+        && std::arch::is_x86_feature_detected!("bmi2")
+        && std::arch::is_x86_feature_detected!("lzcnt")
+        && std::arch::is_x86_feature_detected!("popcnt")
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx,avx2,bmi1,bmi2,lzcnt,popcnt")]
+unsafe fn run_batch_avx2(
+    s: &Scenario,
+    plan: &Plan,
+    streams: &Streams,
+    first: u64,
+    len: usize,
+    sc: &mut Scratch,
+    tally: &mut Tally,
+) {
+    run_batch_body(s, plan, streams, first, len, sc, tally);
+}
+
+/// `run_batch` compiled for any processor of the target.
+pub fn run_batch_portable(
+    s: &Scenario,
+    plan: &Plan,
+    streams: &Streams,
+    first: u64,
+    len: usize,
+    sc: &mut Scratch,
+    tally: &mut Tally,
+) {
+    run_batch_body(s, plan, streams, first, len, sc, tally);
+}
+
+#[inline(always)]
+fn run_batch_body(
     s: &Scenario,
     plan: &Plan,
     streams: &Streams,
@@ -168,6 +220,7 @@ pub fn run_batch(
     tally.trials += len as u64;
 }
 
+#[inline(always)]
 fn sum_arrivals(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch) {
     let total = &mut sc.total[..len];
     total.fill(0);

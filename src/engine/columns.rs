@@ -9,6 +9,7 @@ use crate::stats::tally::{Tally, bump};
 
 /// Per contributor, over the whole batch: joins, arrivals, the timeline's
 /// arriving personnel and the blockers.
+#[inline(always)]
 pub(super) fn tally_contributors(
     s: &Scenario,
     plan: &Plan,
@@ -191,6 +192,7 @@ pub(super) fn condition_fails(s: &Scenario, plan: &Plan, sc: &Scratch, i: usize,
 
 /// Whether every clause of contributor `i` that reads only conditions holds
 /// in trial `t` (for any number of clauses).
+#[inline(always)]
 pub(super) fn condition_clauses_hold(
     s: &Scenario,
     plan: &Plan,
@@ -211,6 +213,7 @@ pub(super) fn condition_clauses_hold(
 }
 
 /// Pledged personnel of the joined contributors other than `i` (people).
+#[inline(always)]
 pub(super) fn committed_others(sc: &Scratch, t: usize, joined: u64, i: usize) -> u64 {
     let mut sum = 0;
     let mut bits = joined & !(1 << i);

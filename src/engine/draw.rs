@@ -2,13 +2,14 @@
 //! batch from its own stream, turned into columns (states, willingness,
 //! vetoes, pledges, deployed personnel, arrival rows, eligibility).
 
-use super::batch::{LATE, Scratch, whole};
+use super::batch::{LATE, Scratch};
 use super::columns::condition_clauses_hold;
 use super::plan::{Bernoulli, Plan};
-use super::sample::unit;
+use super::sample::{unit, whole};
 use super::streams::Streams;
 use crate::scenario::Scenario;
 
+#[inline(always)]
 pub(super) fn draw_conditions(
     plan: &Plan,
     streams: &Streams,
@@ -39,6 +40,7 @@ pub(super) fn draw_conditions(
 
 /// Sets bit `i` of `masks[t]` where the Bernoulli draw of trial t is true.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 fn draw_bernoulli(
     b: &Bernoulli,
     stream: u64,
@@ -78,6 +80,7 @@ fn draw_bernoulli(
     }
 }
 
+#[inline(always)]
 pub(super) fn draw_contributors(
     s: &Scenario,
     plan: &Plan,
@@ -133,6 +136,7 @@ pub(super) fn draw_contributors(
 
 /// Sets bit i of `eligible` where contributor i is willing, not vetoed and
 /// every clause that reads only conditions holds; returns how many trials.
+#[inline(always)]
 fn mark_eligible(s: &Scenario, plan: &Plan, i: usize, len: usize, sc: &mut Scratch) -> usize {
     let cp = &plan.contributors[i];
     let bit = 1u64 << i;
@@ -174,6 +178,7 @@ fn mark_eligible(s: &Scenario, plan: &Plan, i: usize, len: usize, sc: &mut Scrat
 
 /// Pledge, deployed personnel and arrival row of contributor i for every
 /// trial of the batch, in vectorisable passes.
+#[inline(always)]
 fn draw_amounts_dense(
     plan: &Plan,
     i: usize,
@@ -231,6 +236,7 @@ fn draw_amounts_dense(
 
 /// The same values as `draw_amounts_dense`, only for the trials in
 /// `picked`; elsewhere nothing is pledged, deployed or arrives.
+#[inline(always)]
 fn draw_amounts_sparse(
     plan: &Plan,
     i: usize,

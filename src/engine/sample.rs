@@ -183,6 +183,7 @@ impl Sampler {
 
     /// Fills `out[i]` with the value for `words[i]`; the common kinds in
     /// branch-free loops the compiler can vectorise.
+    #[inline(always)]
     pub fn fill(&self, words: &[u32], out: &mut [f64]) {
         match self {
             Sampler::Fixed(v) => out.fill(*v),
@@ -222,6 +223,17 @@ impl Sampler {
             }
         }
     }
+}
+
+/// Rounds a non-negative number of people to whole people, halves up.
+#[inline(always)]
+pub fn whole(v: f64) -> u32 {
+    // Through i32 (personnel is at most 10^7), which converts in vector
+    // registers; the bounds (NaN goes to 0) make the unchecked conversion
+    // defined, so that no saturation fix-ups stop the loop vectorising.
+    let v = (v + 0.5).max(0.0).min(i32::MAX as f64);
+    // SAFETY: v is finite and within i32's range.
+    unsafe { v.to_int_unchecked::<i32>() as u32 }
 }
 
 /// The triangular quantile, branch-free so that loops of it vectorise: b is

@@ -43,6 +43,7 @@ pub fn negotiate(
 
 /// The work that needs a whole trial: totals, roles, conditions,
 /// coalitions, the timeline and pivotal contributors.
+#[inline(always)]
 pub(super) fn tally_trial(
     s: &Scenario,
     plan: &Plan,
@@ -133,6 +134,7 @@ pub(super) fn tally_trial(
 
 /// Finds the first timeline rows at which the target, and success, were
 /// reached: arrivals walked in row order.
+#[inline(always)]
 fn first_rows(plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally, success: bool) {
     let tl = &mut tally.timeline;
     let arrived = sc.arrived[t];
@@ -190,6 +192,7 @@ fn first_rows(plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally, success: b
     }
 }
 
+#[inline(always)]
 fn tally_pivotal(s: &Scenario, plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally) {
     let c = plan.condition_count;
     if plan.cascade {
