@@ -16,6 +16,10 @@ use crate::stats::tally::{Tally, bump};
 /// stopping points of precision mode and the shares of shards.
 pub const BATCH: usize = 4096;
 
+/// The most joint condition states whose trials and successes are tallied
+/// per state and spread over the conditions once per batch.
+const MAX_OUTCOME_WORLDS: usize = 512;
+
 /// Row marker of personnel arriving after the horizon.
 pub(super) const LATE: u16 = u16::MAX;
 
@@ -63,13 +67,18 @@ pub struct Scratch {
     /// Per joint condition state: trials in which each contributor did not
     /// arrive, and in which it was willing and not vetoed but did not arrive.
     pub(super) world_counts: Vec<MaskCounts<2>>,
-    pub(super) counts: Counts,
+    /// Per joint condition state: trials and successes in the batch (when
+    /// the states are few enough to tally this way).
+    pub(super) world_outcomes: Vec<[u64; 2]>,
+    /// Per contributor, trials: joined, joined and succeeded, not willing.
+    pub(super) counts: MaskCounts<3>,
+    /// Per contributor, trials: vetoed, willing and vetoed (only counted
+    /// when some contributor can be vetoed).
+    pub(super) veto_counts: MaskCounts<2>,
+    /// Per contributor, trials in which it joined and arrived after the
+    /// horizon (only counted when there is a horizon).
+    pub(super) late_counts: MaskCounts<1>,
 }
-
-/// Per-contributor counts of trials, taken from the masks trial by trial:
-/// joined, joined and succeeded, not willing, vetoed, willing and vetoed,
-/// joined and late.
-pub(super) type Counts = MaskCounts<6>;
 
 impl Scratch {
     pub fn new(plan: &Plan) -> Scratch {
@@ -79,7 +88,7 @@ impl Scratch {
             values: vec![0.0; BATCH],
             states: vec![0; BATCH * plan.condition_count.max(1)],
             world: vec![0; BATCH],
-            picked: Vec::with_capacity(BATCH),
+            picked: Vec::with_capacity(BATCH + 1),
             willing: vec![0; BATCH],
             vetoed: vec![0; BATCH],
             eligible: vec![0; BATCH],
@@ -104,7 +113,15 @@ impl Scratch {
                 (Some(w), true) => vec![MaskCounts::new(n); w.count],
                 _ => Vec::new(),
             },
-            counts: Counts::new(n),
+            world_outcomes: match &plan.worlds {
+                Some(w) if w.count <= MAX_OUTCOME_WORLDS && plan.condition_count > 0 => {
+                    vec![[0, 0]; w.count]
+                }
+                _ => Vec::new(),
+            },
+            counts: MaskCounts::new(n),
+            veto_counts: MaskCounts::new(n),
+            late_counts: MaskCounts::new(n),
         }
     }
 

@@ -26,7 +26,19 @@ pub(super) fn tally_contributors(
         vetoed_n,
         willing_vetoed_n,
         joined_late_n,
-    ] = sc.counts.take();
+    ] = {
+        let [joined, joined_success, declined] = sc.counts.take();
+        let [vetoed, willing_vetoed] = sc.veto_counts.take();
+        let [joined_late] = sc.late_counts.take();
+        [
+            joined,
+            joined_success,
+            declined,
+            vetoed,
+            willing_vetoed,
+            joined_late,
+        ]
+    };
     let tl = &mut tally.timeline;
     for (k, a) in sc.arriving.iter_mut().enumerate() {
         if *a != 0 {
@@ -35,6 +47,20 @@ pub(super) fn tally_contributors(
         }
     }
     tl.rows_seen = tl.rows_seen.max(std::mem::take(&mut sc.rows_seen));
+    if let Some(worlds) = &plan.worlds {
+        for (w, o) in sc.world_outcomes.iter_mut().enumerate() {
+            if o[0] == 0 {
+                continue;
+            }
+            for (k, condition) in s.conditions.iter().enumerate() {
+                let state = w / worlds.strides[k] % condition.states.len();
+                let st = &mut tally.conditions[k][state];
+                st.trials += o[0];
+                st.success += o[1];
+            }
+            *o = [0, 0];
+        }
+    }
     let by_world: Vec<[[u64; 64]; 2]> = sc.world_counts.iter_mut().map(|c| c.take()).collect();
     let sc = &*sc;
     for (i, contributor) in s.contributors.iter().enumerate() {

@@ -121,12 +121,15 @@ pub(super) fn draw_contributors(
         // Pledges, delivery and lead times matter only where it may join:
         // when that is rare, sample just those trials (same values).
         if open * 8 < len {
-            sc.picked.clear();
+            // Branch-free compaction: every trial is written, only the
+            // eligible ones are kept.
+            sc.picked.resize(len + 1, 0);
+            let mut n = 0;
             for (t, e) in sc.eligible[..len].iter().enumerate() {
-                if e >> i & 1 == 1 {
-                    sc.picked.push(t as u16);
-                }
+                sc.picked[n] = t as u16;
+                n += (e >> i & 1) as usize;
             }
+            sc.picked.truncate(n);
             draw_amounts_sparse(plan, i, streams, first, len, sc);
         } else {
             draw_amounts_dense(plan, i, streams, first, len, sc);

@@ -187,6 +187,8 @@ pub struct Plan {
     pub world_blockers: bool,
     /// Contributors whose lead time is not fixed (bit i).
     pub variable_leads: u64,
+    /// Whether some contributor can be vetoed.
+    pub any_veto: bool,
     /// The timeline row at which everybody arrives, when every lead time
     /// is fixed and they all fall in the same row before the horizon.
     pub common_row: Option<u16>,
@@ -299,9 +301,13 @@ impl Plan {
             .enumerate()
             .filter(|(_, c)| !matches!(c.lead_months, crate::scenario::dist::Dist::Fixed(_)))
             .fold(0u64, |m, (i, _)| m | 1 << i);
+        let any_veto = contributors
+            .iter()
+            .any(|c| c.vetoed.certain() != Some(false));
         Plan {
             world_blockers,
             variable_leads,
+            any_veto,
             worlds,
             conditions,
             contributors,

@@ -77,10 +77,17 @@ pub(super) fn tally_trial(
         rt.met += u64::from(available >= role.minimum);
         rt.available_sum += available;
     }
-    for (k, &state) in sc.states[t * c..t * c + c].iter().enumerate() {
-        let st = &mut tally.conditions[k][state as usize];
-        st.trials += 1;
-        st.success += success as u64;
+    if sc.world_outcomes.is_empty() {
+        for (k, &state) in sc.states[t * c..t * c + c].iter().enumerate() {
+            let st = &mut tally.conditions[k][state as usize];
+            st.trials += 1;
+            st.success += success as u64;
+        }
+    } else {
+        // Per joint state; spread over the conditions once per batch.
+        let o = &mut sc.world_outcomes[sc.world[t] as usize];
+        o[0] += 1;
+        o[1] += success as u64;
     }
     let joined = sc.joined[t];
     let everyone = u64::MAX >> (64 - s.contributors.len());
@@ -103,10 +110,13 @@ pub(super) fn tally_trial(
         joined,
         joined & 0u64.wrapping_sub(success as u64),
         !willing & everyone,
-        vetoed,
-        willing & vetoed,
-        joined & late,
     ]);
+    if plan.any_veto {
+        sc.veto_counts.add([vetoed, willing & vetoed]);
+    }
+    if plan.rows.horizon.is_some() {
+        sc.late_counts.add([joined & late]);
+    }
     if plan.track_coalitions {
         let e = if sc.coalition_dense.is_empty() {
             tally.coalitions.entry(joined).or_insert([0, 0])
