@@ -7,6 +7,7 @@ pub mod batch;
 pub mod bitcount;
 mod columns;
 mod draw;
+mod gate;
 pub mod plan;
 pub mod sample;
 pub mod streams;

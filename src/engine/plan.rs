@@ -2,6 +2,7 @@
 //! stream numbers, role groups and the month rows of the timeline, all
 //! computed once before the first trial.
 
+use super::gate::Gate;
 use super::sample::{Sampler, threshold};
 use super::streams::{Draw, stream_id};
 use crate::scenario::{Prob, Scenario, StateProbs};
@@ -66,6 +67,8 @@ pub struct ContributorPlan {
     pub condition_clauses: Vec<usize>,
     /// Clauses that read the coalition.
     pub coalition_clauses: Vec<usize>,
+    /// The same clauses, reduced for the negotiation rounds.
+    pub gate: Gate,
     /// Whether some clause reads `committed`.
     pub reads_committed: bool,
     /// Index into `Plan::groups`.
@@ -241,6 +244,7 @@ impl Plan {
                     .map(|d| stream_id(d, &c.name)),
                     condition_clauses: condition,
                     reads_committed: c.requires.iter().any(|k| k.expr.reads_committed()),
+                    gate: Gate::new(&c.requires, &coalition),
                     coalition_clauses: coalition,
                     group,
                     condition_fails: Vec::new(),

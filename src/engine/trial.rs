@@ -24,12 +24,11 @@ pub fn negotiate(
         while pending != 0 {
             let i = pending.trailing_zeros() as usize;
             pending &= pending - 1;
-            let clauses = &s.contributors[i].requires;
-            let ok = plan.contributors[i]
-                .coalition_clauses
-                .iter()
-                .all(|&k| clauses[k].expr.holds(states, joined, committed));
-            if ok {
+            let requires = &s.contributors[i].requires;
+            if plan.contributors[i]
+                .gate
+                .admits(requires, states, joined, committed)
+            {
                 joined |= 1 << i;
                 committed += pledge(i);
                 changed = true;
