@@ -142,8 +142,8 @@ pub(super) fn tally_contributors(
                 } else {
                     0
                 };
-                for &k in &cp.coalition_clauses {
-                    if !clauses[k].expr.holds(states, joined_t, committed) {
+                for (&k, gate) in cp.coalition_clauses.iter().zip(&cp.clause_gates) {
+                    if !gate.admits(clauses, states, joined_t, committed) {
                         fails |= 1 << k;
                     }
                 }

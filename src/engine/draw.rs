@@ -230,8 +230,9 @@ fn draw_amounts_dense(
     } else {
         streams.fill(s_lead, first, words);
         cp.lead.fill(words, values);
+        let rows = plan.rows;
         for ((r, v), late) in row.iter_mut().zip(values.iter()).zip(sc.late.iter_mut()) {
-            *r = plan.rows.row_of(*v).unwrap_or(LATE);
+            *r = rows.row_or(*v, LATE);
             *late |= u64::from(*r == LATE) << i;
         }
     }
@@ -277,10 +278,7 @@ fn draw_amounts_sparse(
     }
     for &t in &sc.picked {
         let t = t as usize;
-        row[t] = plan
-            .rows
-            .row_of(cp.lead.quantile(unit(words[t])))
-            .unwrap_or(LATE);
+        row[t] = plan.rows.row_or(cp.lead.quantile(unit(words[t])), LATE);
     }
     for (r, late) in row.iter().zip(sc.late[..len].iter_mut()) {
         *late |= u64::from(*r == LATE) << i;

@@ -69,6 +69,8 @@ pub struct ContributorPlan {
     pub coalition_clauses: Vec<usize>,
     /// The same clauses, reduced for the negotiation rounds.
     pub gate: Gate,
+    /// Each of them alone, reduced (for the blockers).
+    pub clause_gates: Vec<Gate>,
     /// Whether some clause reads `committed`.
     pub reads_committed: bool,
     /// Index into `Plan::groups`.
@@ -138,6 +140,22 @@ impl Rows {
             Some(h) if whole <= libm::floor(h) => Some(whole as u16),
             Some(h) => Some(libm::floor(h) as u16 + 1),
         }
+    }
+
+    /// `row_of(lead)`, or `late` when it arrives after the horizon, without
+    /// branches (for columns of lead times, which are at most 1,200
+    /// months).
+    #[inline(always)]
+    pub fn row_or(&self, lead: f64, late: u16) -> u16 {
+        let (h, last) = match self.horizon {
+            Some(h) => (h, libm::floor(h) + 1.0),
+            None => (f64::INFINITY, f64::INFINITY),
+        };
+        // Rounding up is exact, so this is the same on every platform.
+        let r = lead.ceil().min(last).max(0.0).min(f64::from(u16::MAX - 1));
+        // SAFETY: r is finite and within u16's range.
+        let r = unsafe { r.to_int_unchecked::<i32>() } as u16;
+        if lead > h { late } else { r }
     }
 
     /// The fixed number of rows with a horizon.
@@ -245,6 +263,10 @@ impl Plan {
                     condition_clauses: condition,
                     reads_committed: c.requires.iter().any(|k| k.expr.reads_committed()),
                     gate: Gate::new(&c.requires, &coalition),
+                    clause_gates: coalition
+                        .iter()
+                        .map(|&k| Gate::new(&c.requires, &[k]))
+                        .collect(),
                     coalition_clauses: coalition,
                     group,
                     condition_fails: Vec::new(),
@@ -378,4 +400,27 @@ fn cumulative_cuts(probs: &[f64]) -> Vec<u64> {
         *last = 1 << 32;
     }
     cuts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn branch_free_rows_equal_row_of() {
+        for horizon in [None, Some(12.0), Some(6.5), Some(0.0), Some(1200.0)] {
+            let rows = Rows { horizon };
+            for k in 0..=4800 {
+                let lead = k as f64 / 4.0;
+                for lead in [lead, lead + 1e-9, lead - 1e-9] {
+                    let lead = lead.max(0.0);
+                    assert_eq!(
+                        rows.row_or(lead, u16::MAX),
+                        rows.row_of(lead).unwrap_or(u16::MAX),
+                        "lead {lead} horizon {horizon:?}"
+                    );
+                }
+            }
+        }
+    }
 }
