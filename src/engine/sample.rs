@@ -8,8 +8,12 @@ use crate::scenario::dist::Dist;
 /// (Φ⁻¹(2⁻³³) ≈ -6.24), rounded up.
 pub const NORMAL_Z_LIMIT: f64 = 6.4;
 
-/// Cells of the tabulated PERT quantile function.
-const PERT_TABLE_CELLS: usize = 4096;
+/// Cells of the tabulated PERT quantile function (2^PERT_TABLE_BITS).
+const PERT_TABLE_BITS: u32 = 12;
+const PERT_TABLE_CELLS: usize = 1 << PERT_TABLE_BITS;
+/// A tabulated quantile function: values at k / PERT_TABLE_CELLS.
+pub type QuantileTable = [f64; PERT_TABLE_CELLS + 1];
+
 /// Cells of the numerical integration of the Beta density.
 const PERT_CDF_CELLS: usize = 1 << 16;
 
@@ -47,7 +51,7 @@ pub enum Sampler {
     Table {
         min: f64,
         width: f64,
-        quantiles: std::sync::Arc<Vec<f64>>,
+        quantiles: std::sync::Arc<QuantileTable>,
     },
     Normal {
         mean: f64,
@@ -158,7 +162,8 @@ impl Sampler {
                 let pos = u * PERT_TABLE_CELLS as f64;
                 let k = (pos as usize).min(PERT_TABLE_CELLS - 1);
                 let frac = pos - k as f64;
-                min + width * (quantiles[k] + frac * (quantiles[k + 1] - quantiles[k]))
+                let q = &**quantiles;
+                min + width * (q[k] + frac * (q[k + 1] - q[k]))
             }
             Sampler::Normal {
                 mean,
@@ -208,11 +213,14 @@ impl Sampler {
                 width,
                 quantiles,
             } => {
+                let q = &**quantiles;
                 for (o, w) in out.iter_mut().zip(words) {
                     let pos = unit(*w) * PERT_TABLE_CELLS as f64;
-                    let k = (pos as usize).min(PERT_TABLE_CELLS - 1);
+                    // The cell, as `quantile` finds it: pos is exactly
+                    // (w + ½) / 2²⁰, so its whole part is w / 2²⁰.
+                    let k = (*w >> (32 - PERT_TABLE_BITS)) as usize;
                     let frac = pos - k as f64;
-                    let (a, b) = (quantiles[k], quantiles[k + 1]);
+                    let (a, b) = (q[k], q[k + 1]);
                     *o = min + width * (a + frac * (b - a));
                 }
             }
@@ -312,10 +320,10 @@ pub fn normal_quantile(p: f64) -> f64 {
 /// Beta quantile tables by shape, so that equal shapes (common: every
 /// contributor with the same delivery assumption) are computed once per
 /// process.
-fn cached_beta_table(alpha: f64, beta: f64) -> std::sync::Arc<Vec<f64>> {
+fn cached_beta_table(alpha: f64, beta: f64) -> std::sync::Arc<QuantileTable> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
-    type Tables = Mutex<HashMap<(u64, u64), Arc<Vec<f64>>>>;
+    type Tables = Mutex<HashMap<(u64, u64), Arc<QuantileTable>>>;
     static CACHE: OnceLock<Tables> = OnceLock::new();
     let key = (alpha.to_bits(), beta.to_bits());
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
@@ -331,7 +339,7 @@ fn cached_beta_table(alpha: f64, beta: f64) -> std::sync::Arc<Vec<f64>> {
 
 /// Quantiles of Beta(alpha, beta) (alpha, beta >= 1) at k / PERT_TABLE_CELLS,
 /// from the trapezoid-rule integral of the density on a fine grid.
-fn beta_quantile_table(alpha: f64, beta: f64) -> Vec<f64> {
+fn beta_quantile_table(alpha: f64, beta: f64) -> QuantileTable {
     let n = PERT_CDF_CELLS;
     let density = |x: f64| libm::pow(x, alpha - 1.0) * libm::pow(1.0 - x, beta - 1.0);
     let mut cdf = Vec::with_capacity(n + 1);
@@ -345,8 +353,7 @@ fn beta_quantile_table(alpha: f64, beta: f64) -> Vec<f64> {
         previous = d;
     }
     let total = acc;
-    let mut table = Vec::with_capacity(PERT_TABLE_CELLS + 1);
-    table.push(0.0);
+    let mut table = [0.0; PERT_TABLE_CELLS + 1];
     let mut j = 0;
     for k in 1..PERT_TABLE_CELLS {
         let target = total * k as f64 / PERT_TABLE_CELLS as f64;
@@ -359,9 +366,9 @@ fn beta_quantile_table(alpha: f64, beta: f64) -> Vec<f64> {
         } else {
             0.0
         };
-        table.push((j as f64 + frac) / n as f64);
+        table[k] = (j as f64 + frac) / n as f64;
     }
-    table.push(1.0);
+    table[PERT_TABLE_CELLS] = 1.0;
     table
 }
 
