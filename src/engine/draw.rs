@@ -92,48 +92,101 @@ pub(super) fn draw_contributors(
     sc.willing[..len].fill(0);
     sc.vetoed[..len].fill(0);
     sc.late[..len].fill(0);
-    for (i, cp) in plan.contributors.iter().enumerate() {
-        let [s_willing, s_vetoed, ..] = cp.streams;
-        let (words, states) = (&mut sc.words[..len], &sc.states);
-        draw_bernoulli(
-            &cp.willing,
-            s_willing,
-            i,
-            plan,
-            streams,
-            first,
-            words,
-            states,
-            &mut sc.willing[..len],
-        );
-        draw_bernoulli(
-            &cp.vetoed,
-            s_vetoed,
-            i,
-            plan,
-            streams,
-            first,
-            words,
-            states,
-            &mut sc.vetoed[..len],
-        );
-        let open = mark_eligible(s, plan, i, len, sc);
-        // Pledges, delivery and lead times matter only where it may join:
-        // when that is rare, sample just those trials (same values).
-        if open * 8 < len {
-            // Branch-free compaction: every trial is written, only the
-            // eligible ones are kept.
-            sc.picked.resize(len + 1, 0);
-            let mut n = 0;
-            for (t, e) in sc.eligible[..len].iter().enumerate() {
-                sc.picked[n] = t as u16;
-                n += (e >> i & 1) as usize;
-            }
-            sc.picked.truncate(n);
-            draw_amounts_sparse(plan, i, streams, first, len, sc);
-        } else {
-            draw_amounts_dense(plan, i, streams, first, len, sc);
+    let Some(world_open) = &plan.world_open else {
+        // Too many joint condition states to tabulate: contributor by
+        // contributor, clause by clause.
+        for i in 0..plan.contributors.len() {
+            draw_willing_vetoed(plan, i, streams, first, len, sc);
+            let open = mark_eligible(s, plan, i, len, sc);
+            draw_amounts(plan, i, open, streams, first, len, sc);
         }
+        return;
+    };
+    for i in 0..plan.contributors.len() {
+        draw_willing_vetoed(plan, i, streams, first, len, sc);
+    }
+    let columns = sc.eligible[..len]
+        .iter_mut()
+        .zip(&sc.willing[..len])
+        .zip(&sc.vetoed[..len])
+        .zip(&sc.world[..len]);
+    for (((e, w), v), world) in columns {
+        *e = w & !v & world_open[*world as usize];
+    }
+    for i in 0..plan.contributors.len() {
+        let open = sc.eligible[..len]
+            .iter()
+            .map(|e| (e >> i & 1) as u32)
+            .sum::<u32>();
+        draw_amounts(plan, i, open as usize, streams, first, len, sc);
+    }
+}
+
+/// Contributor i's willingness and veto for the batch, into bit i of the
+/// masks.
+#[inline(always)]
+fn draw_willing_vetoed(
+    plan: &Plan,
+    i: usize,
+    streams: &Streams,
+    first: u64,
+    len: usize,
+    sc: &mut Scratch,
+) {
+    let cp = &plan.contributors[i];
+    let [s_willing, s_vetoed, ..] = cp.streams;
+    let (words, states) = (&mut sc.words[..len], &sc.states);
+    draw_bernoulli(
+        &cp.willing,
+        s_willing,
+        i,
+        plan,
+        streams,
+        first,
+        words,
+        states,
+        &mut sc.willing[..len],
+    );
+    draw_bernoulli(
+        &cp.vetoed,
+        s_vetoed,
+        i,
+        plan,
+        streams,
+        first,
+        words,
+        states,
+        &mut sc.vetoed[..len],
+    );
+}
+
+/// Contributor i's pledges, deployed personnel and arrival rows, where it
+/// is eligible (`open` trials of the batch).
+#[inline(always)]
+fn draw_amounts(
+    plan: &Plan,
+    i: usize,
+    open: usize,
+    streams: &Streams,
+    first: u64,
+    len: usize,
+    sc: &mut Scratch,
+) {
+    // Pledges, delivery and lead times matter only where it may join:
+    // when that is rare, sample just those trials (same values).
+    if open * 8 < len {
+        // Branch-free compaction: every trial is written, only the
+        // eligible ones are kept.
+        sc.picked.resize(len + 1, 0);
+        let mut n = 0;
+        for (t, e) in sc.eligible[..len].iter().enumerate() {
+            sc.picked[n] = t as u16;
+            n += (e >> i & 1) as usize;
+        }
+        sc.picked.truncate(n);
+        draw_amounts_sparse(plan, i, streams, first, len, sc);
+    } else {
+        draw_amounts_dense(plan, i, streams, first, len, sc);
     }
 }
 

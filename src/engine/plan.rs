@@ -203,6 +203,9 @@ pub struct Plan {
     pub track_coalitions: bool,
     /// Joint condition states, when few enough to tabulate.
     pub worlds: Option<Worlds>,
+    /// Per joint condition state: bit i set when every clause of
+    /// contributor i that reads only conditions holds there.
+    pub world_open: Option<Vec<u64>>,
     /// Whether blockers of condition-only clauses are counted per joint
     /// condition state (at most `MAX_BLOCKER_WORLDS` of them).
     pub world_blockers: bool,
@@ -315,6 +318,16 @@ impl Plan {
                     .collect();
             }
         }
+        let world_open = worlds.as_ref().map(|w| {
+            (0..w.count)
+                .map(|world| {
+                    contributors.iter().enumerate().fold(0u64, |m, (i, cp)| {
+                        let fails = cp.condition_fails.get(world).copied().unwrap_or(0);
+                        m | u64::from(fails == 0) << i
+                    })
+                })
+                .collect()
+        });
         let world_blockers = worlds
             .as_ref()
             .is_some_and(|w| w.count <= MAX_BLOCKER_WORLDS)
@@ -331,6 +344,7 @@ impl Plan {
             .iter()
             .any(|c| c.vetoed.certain() != Some(false));
         Plan {
+            world_open,
             world_blockers,
             variable_leads,
             any_veto,
