@@ -355,7 +355,7 @@ fn beta_quantile_table(alpha: f64, beta: f64) -> QuantileTable {
     let total = acc;
     let mut table = [0.0; PERT_TABLE_CELLS + 1];
     let mut j = 0;
-    for k in 1..PERT_TABLE_CELLS {
+    for (k, cell_value) in table.iter_mut().enumerate().take(PERT_TABLE_CELLS).skip(1) {
         let target = total * k as f64 / PERT_TABLE_CELLS as f64;
         while cdf[j + 1] < target {
             j += 1;
@@ -366,7 +366,7 @@ fn beta_quantile_table(alpha: f64, beta: f64) -> QuantileTable {
         } else {
             0.0
         };
-        table[k] = (j as f64 + frac) / n as f64;
+        *cell_value = (j as f64 + frac) / n as f64;
     }
     table[PERT_TABLE_CELLS] = 1.0;
     table
