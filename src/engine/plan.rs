@@ -195,6 +195,8 @@ pub struct Plan {
     pub hall: Vec<HallSet>,
     /// True when some clause reads the coalition.
     pub cascade: bool,
+    /// Contributors with clauses that read the coalition (bit i).
+    pub gated: u64,
     pub rows: Rows,
     pub target: u64,
     /// Number of conditions.
@@ -343,7 +345,13 @@ impl Plan {
         let any_veto = contributors
             .iter()
             .any(|c| c.vetoed.certain() != Some(false));
+        let gated = contributors
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.coalition_clauses.is_empty())
+            .fold(0u64, |m, (i, _)| m | 1 << i);
         Plan {
+            gated,
             world_open,
             world_blockers,
             variable_leads,

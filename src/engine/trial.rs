@@ -16,6 +16,11 @@ pub fn negotiate(
     states: &[u8],
     pledge: impl Fn(usize) -> u64,
 ) -> u64 {
+    if eligible & plan.gated == 0 {
+        // Nobody waits on the coalition: every eligible contributor joins
+        // in the first round.
+        return eligible;
+    }
     let mut joined = 0u64;
     let mut committed = 0u64;
     loop {
@@ -25,9 +30,10 @@ pub fn negotiate(
             let i = pending.trailing_zeros() as usize;
             pending &= pending - 1;
             let requires = &s.contributors[i].requires;
-            if plan.contributors[i]
-                .gate
-                .admits(requires, states, joined, committed)
+            if plan.gated >> i & 1 == 0
+                || plan.contributors[i]
+                    .gate
+                    .admits(requires, states, joined, committed)
             {
                 joined |= 1 << i;
                 committed += pledge(i);
