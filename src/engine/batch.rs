@@ -70,14 +70,6 @@ pub struct Scratch {
     /// Per joint condition state: trials and successes in the batch (when
     /// the states are few enough to tally this way).
     pub(super) world_outcomes: Vec<[u64; 2]>,
-    /// Per contributor, trials: joined, joined and succeeded, not willing.
-    pub(super) counts: MaskCounts<3>,
-    /// Per contributor, trials: vetoed, willing and vetoed (only counted
-    /// when some contributor can be vetoed).
-    pub(super) veto_counts: MaskCounts<2>,
-    /// Per contributor, trials in which it joined and arrived after the
-    /// horizon (only counted when there is a horizon).
-    pub(super) late_counts: MaskCounts<1>,
 }
 
 impl Scratch {
@@ -119,9 +111,6 @@ impl Scratch {
                 }
                 _ => Vec::new(),
             },
-            counts: MaskCounts::new(n),
-            veto_counts: MaskCounts::new(n),
-            late_counts: MaskCounts::new(n),
         }
     }
 

@@ -20,6 +20,49 @@ const SPREAD: [u64; 256] = {
     table
 };
 
+/// Adds to `totals[i]` the number of `masks` with bit i set, for masks of
+/// `bits` bits (at most 64). The byte counters live in registers for the
+/// whole loop, which makes this several times faster than `MaskCounts::add`
+/// trial by trial when the masks are already in a column.
+pub fn count_bits(masks: impl Iterator<Item = u64>, bits: usize, totals: &mut [u64; 64]) {
+    match bits.div_ceil(8) {
+        0 => {}
+        1 => count_bytes::<1>(masks, totals),
+        2 => count_bytes::<2>(masks, totals),
+        3 => count_bytes::<3>(masks, totals),
+        4 => count_bytes::<4>(masks, totals),
+        5 => count_bytes::<5>(masks, totals),
+        6 => count_bytes::<6>(masks, totals),
+        7 => count_bytes::<7>(masks, totals),
+        _ => count_bytes::<8>(masks, totals),
+    }
+}
+
+#[inline(always)]
+fn count_bytes<const B: usize>(masks: impl Iterator<Item = u64>, totals: &mut [u64; 64]) {
+    let mut lanes = [0u64; B];
+    let flush = |lanes: &mut [u64; B], totals: &mut [u64; 64]| {
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            for b in 0..8 {
+                totals[8 * k + b] += *lane >> (8 * b) & 0xff;
+            }
+            *lane = 0;
+        }
+    };
+    let mut pending = 0u32;
+    for mask in masks {
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            *lane += SPREAD[(mask >> (8 * k) & 0xff) as usize];
+        }
+        pending += 1;
+        if pending == 255 {
+            flush(&mut lanes, totals);
+            pending = 0;
+        }
+    }
+    flush(&mut lanes, totals);
+}
+
 /// Per-bit counts of M streams of masks, added together trial by trial.
 #[derive(Debug, Clone)]
 pub struct MaskCounts<const M: usize> {
@@ -100,5 +143,30 @@ mod tests {
             c.add(masks);
         }
         assert_eq!(c.take(), expected);
+    }
+
+    #[test]
+    fn counts_each_bit_of_a_column_for_every_width() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for bits in [1, 7, 8, 9, 12, 16, 17, 33, 63, 64] {
+            let keep = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+            let masks: Vec<u64> = (0..1000)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    x & keep
+                })
+                .collect();
+            let mut expected = [0u64; 64];
+            for m in &masks {
+                for (i, count) in expected.iter_mut().enumerate() {
+                    *count += m >> i & 1;
+                }
+            }
+            let mut totals = [0u64; 64];
+            count_bits(masks.iter().copied(), bits, &mut totals);
+            assert_eq!(totals, expected, "{bits} bits");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! arrivals, the timeline's arriving personnel and the blockers.
 
 use super::batch::Scratch;
-use super::bitcount::MaskCounts;
+use super::bitcount::{MaskCounts, count_bits};
 use super::plan::Plan;
 use crate::scenario::Scenario;
 use crate::stats::tally::{Tally, bump};
@@ -19,26 +19,32 @@ pub(super) fn tally_contributors(
 ) {
     let c = plan.condition_count;
     let has_horizon = plan.rows.horizon.is_some();
-    let [
-        joined_n,
-        joined_success_n,
-        declined_n,
-        vetoed_n,
-        willing_vetoed_n,
-        joined_late_n,
-    ] = {
-        let [joined, joined_success, declined] = sc.counts.take();
-        let [vetoed, willing_vetoed] = sc.veto_counts.take();
-        let [joined_late] = sc.late_counts.take();
-        [
-            joined,
-            joined_success,
-            declined,
-            vetoed,
-            willing_vetoed,
-            joined_late,
-        ]
-    };
+    // Per contributor, trials: joined, joined and succeeded, not willing,
+    // vetoed, willing and vetoed, joined and late (counted from the
+    // batch's mask columns).
+    let n = s.contributors.len();
+    let everyone = u64::MAX >> (64 - n);
+    let (joined, willing, vetoed) = (&sc.joined[..len], &sc.willing[..len], &sc.vetoed[..len]);
+    let mut joined_n = [0u64; 64];
+    let mut joined_success_n = [0u64; 64];
+    let mut declined_n = [0u64; 64];
+    let mut vetoed_n = [0u64; 64];
+    let mut willing_vetoed_n = [0u64; 64];
+    let mut joined_late_n = [0u64; 64];
+    count_bits(joined.iter().copied(), n, &mut joined_n);
+    let successes = joined.iter().zip(&sc.success[..len]);
+    let joined_success = successes.map(|(j, s)| j & 0u64.wrapping_sub(u64::from(*s)));
+    count_bits(joined_success, n, &mut joined_success_n);
+    count_bits(willing.iter().map(|w| !w & everyone), n, &mut declined_n);
+    if plan.any_veto {
+        count_bits(vetoed.iter().copied(), n, &mut vetoed_n);
+        let both = willing.iter().zip(vetoed).map(|(w, v)| w & v);
+        count_bits(both, n, &mut willing_vetoed_n);
+    }
+    if has_horizon {
+        let late = joined.iter().zip(&sc.late[..len]).map(|(j, l)| j & l);
+        count_bits(late, n, &mut joined_late_n);
+    }
     let tl = &mut tally.timeline;
     for (k, a) in sc.arriving.iter_mut().enumerate() {
         if *a != 0 {

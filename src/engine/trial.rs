@@ -111,17 +111,6 @@ pub(super) fn tally_trial(
             sc.rows_seen = sc.rows_seen.max(r as u64 + 1);
         }
     }
-    sc.counts.add([
-        joined,
-        joined & 0u64.wrapping_sub(success as u64),
-        !willing & everyone,
-    ]);
-    if plan.any_veto {
-        sc.veto_counts.add([vetoed, willing & vetoed]);
-    }
-    if plan.rows.horizon.is_some() {
-        sc.late_counts.add([joined & late]);
-    }
     if plan.track_coalitions {
         let e = if sc.coalition_dense.is_empty() {
             tally.coalitions.entry(joined).or_insert([0, 0])
