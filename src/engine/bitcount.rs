@@ -149,7 +149,11 @@ mod tests {
     fn counts_each_bit_of_a_column_for_every_width() {
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         for bits in [1, 7, 8, 9, 12, 16, 17, 33, 63, 64] {
-            let keep = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+            let keep = if bits == 64 {
+                u64::MAX
+            } else {
+                (1u64 << bits) - 1
+            };
             let masks: Vec<u64> = (0..1000)
                 .map(|_| {
                     x ^= x << 13;
