@@ -192,6 +192,8 @@ fn draw_amounts(
 
 /// Sets bit i of `eligible` where contributor i is willing, not vetoed and
 /// every clause that reads only conditions holds; returns how many trials.
+/// (For scenarios with too many joint condition states to tabulate; see
+/// `Plan::world_open` for the others.)
 #[inline(always)]
 fn mark_eligible(s: &Scenario, plan: &Plan, i: usize, len: usize, sc: &mut Scratch) -> usize {
     let cp = &plan.contributors[i];
@@ -204,20 +206,6 @@ fn mark_eligible(s: &Scenario, plan: &Plan, i: usize, len: usize, sc: &mut Scrat
             .zip(&sc.vetoed[..len]);
         for ((e, w), v) in columns {
             let ok = (w & !v) >> i & 1;
-            *e = (*e & !bit) | ok << i;
-            open += ok as usize;
-        }
-        return open;
-    }
-    if !cp.condition_fails.is_empty() {
-        let table = &cp.condition_fails;
-        let columns = sc.eligible[..len]
-            .iter_mut()
-            .zip(&sc.willing[..len])
-            .zip(&sc.vetoed[..len]);
-        for (t, ((e, w), v)) in columns.enumerate() {
-            let fails = table.get(sc.world[t] as usize).copied().unwrap_or(0);
-            let ok = (w & !v) >> i & 1 & u64::from(fails == 0);
             *e = (*e & !bit) | ok << i;
             open += ok as usize;
         }
