@@ -133,18 +133,13 @@ impl Rows {
     /// it arrives after the horizon.
     #[inline]
     pub fn row_of(&self, lead: f64) -> Option<u16> {
-        let whole = libm::ceil(lead);
-        match self.horizon {
-            None => Some(whole as u16),
-            Some(h) if lead > h => None,
-            Some(h) if whole <= libm::floor(h) => Some(whole as u16),
-            Some(h) => Some(libm::floor(h) as u16 + 1),
-        }
+        Some(self.row_or(lead, u16::MAX)).filter(|r| *r != u16::MAX)
     }
 
-    /// `row_of(lead)`, or `late` when it arrives after the horizon, without
-    /// branches (for columns of lead times, which are at most 1,200
-    /// months).
+    /// The row at which personnel with this lead time count (the month
+    /// rounded up, months past the last whole month of the horizon in the
+    /// last row), or `late` when it arrives after the horizon; without
+    /// branches, for columns of lead times (at most 1,200 months).
     #[inline(always)]
     pub fn row_or(&self, lead: f64, late: u16) -> u16 {
         let (h, last) = match self.horizon {
@@ -428,19 +423,26 @@ fn cumulative_cuts(probs: &[f64]) -> Vec<u64> {
 mod tests {
     use super::*;
 
+    /// The rows against the definition (spec: the month rounded up; a
+    /// fractional horizon's last part in one more row; after it, late).
     #[test]
-    fn branch_free_rows_equal_row_of() {
+    fn rows_follow_the_definition() {
         for horizon in [None, Some(12.0), Some(6.5), Some(0.0), Some(1200.0)] {
             let rows = Rows { horizon };
             for k in 0..=4800 {
                 let lead = k as f64 / 4.0;
-                for lead in [lead, lead + 1e-9, lead - 1e-9] {
-                    let lead = lead.max(0.0);
+                for lead in [lead, lead + 1e-9, (lead - 1e-9).max(0.0)] {
+                    let expected = match horizon {
+                        Some(h) if lead > h => None,
+                        Some(h) if lead.ceil() > h.floor() => Some(h.floor() as u16 + 1),
+                        _ => Some(lead.ceil() as u16),
+                    };
                     assert_eq!(
-                        rows.row_or(lead, u16::MAX),
-                        rows.row_of(lead).unwrap_or(u16::MAX),
+                        rows.row_of(lead),
+                        expected,
                         "lead {lead} horizon {horizon:?}"
                     );
+                    assert_eq!(rows.row_or(lead, 9999), expected.unwrap_or(9999));
                 }
             }
         }
