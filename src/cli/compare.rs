@@ -331,7 +331,7 @@ pub fn run(a: CompareArgs) -> Outcome {
 fn warn(a: &Run, b: &Run) {
     let (x, y) = (&a.rec, &b.rec);
     if x.scenario_sha256 != y.scenario_sha256 {
-        eprintln!(
+        crate::errln!(
             "warning: the runs differ in scenario: {} (sha256 {}) and {} (sha256 {})",
             x.scenario_file,
             &x.scenario_sha256[..x.scenario_sha256.len().min(12)],
@@ -340,9 +340,10 @@ fn warn(a: &Run, b: &Run) {
         );
     }
     if x.trials != y.trials {
-        eprintln!(
+        crate::errln!(
             "warning: the runs differ in trial count: {} and {}",
-            x.trials, y.trials
+            x.trials,
+            y.trials
         );
     }
     if x.overrides != y.overrides {
@@ -353,14 +354,14 @@ fn warn(a: &Run, b: &Run) {
                 o.join(" ")
             }
         };
-        eprintln!(
+        crate::errln!(
             "note: overrides differ: A {}; B {}",
             show(&x.overrides),
             show(&y.overrides)
         );
     }
     if x.seed == y.seed {
-        eprintln!(
+        crate::errln!(
             "note: both runs use seed {}: with common random numbers their results are positively \
              correlated, which these unpaired intervals ignore, so they are wider (more cautious) than \
              a paired comparison would be",
@@ -414,7 +415,7 @@ fn write_csv(
 
 fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, alpha: f64) {
     for (label, r) in [("A", a), ("B", b)] {
-        println!(
+        crate::outln!(
             "{label}: {} ({}, seed {}, {} trials{})",
             r.dir.display(),
             r.rec.scenario_name,
@@ -444,14 +445,18 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
         .map(|l| l.metric.len() + if l.contributor.is_empty() { 2 } else { 4 })
         .max()
         .unwrap_or(10);
-    println!(
+    crate::outln!(
         "{:<width$} {:>10} {:>10} {:>10}  {:<23}",
-        "", "A", "B", "A - B", "95% CI of A - B"
+        "",
+        "A",
+        "B",
+        "A - B",
+        "95% CI of A - B"
     );
     let mut current: Option<&str> = None;
     for l in lines {
         if current != Some(l.file) {
-            println!(
+            crate::outln!(
                 "{}",
                 if l.file == "summary.csv" {
                     "summary"
@@ -462,7 +467,7 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
             current = Some(l.file);
         }
         if l.metric == "p_joined" {
-            println!("  {}", l.contributor);
+            crate::outln!("  {}", l.contributor);
         }
         let indent = if l.contributor.is_empty() {
             "  "
@@ -480,7 +485,7 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
             None => String::new(),
         };
         let mark = if significant(l) { "*" } else { "" };
-        println!(
+        crate::outln!(
             "{:<width$} {:>10} {:>10} {:>10}  {:<23} {mark}",
             format!("{indent}{}", l.metric),
             show(l, &l.a),
@@ -491,7 +496,7 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
     }
     let tested = lines.iter().filter(|l| l.result.is_some()).count();
     let flagged = lines.iter().filter(|l| significant(l)).count();
-    println!(
+    crate::outln!(
         "* significant after Holm's correction over {tested} tested metrics (family-wise alpha {alpha}); {flagged} flagged"
     );
 }

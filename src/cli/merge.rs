@@ -179,7 +179,7 @@ pub fn run_shard(a: &RunArgs, inputs: &Inputs, st: &Settings, k: u64, n: u64) ->
         .and_then(|_| std::fs::rename(&tmp, &path))
         .map_err(|e| Failure::Run(anyhow::anyhow!("writing {}: {e}", path.display())))?;
     if !a.quiet {
-        println!("part {k} of {n}: {}", path.display());
+        crate::outln!("part {k} of {n}: {}", path.display());
     }
     Ok(())
 }
@@ -313,7 +313,7 @@ pub fn run(a: MergeArgs) -> Outcome {
     let rec = pipeline::record(&inputs, &st, tally.trials, None);
     let dest = pipeline::write_results(&a.out, a.force, &inputs.scenario, &tally, rec)?;
     if !a.quiet {
-        println!("merged {} parts: {}", parts.len(), dest.display());
+        crate::outln!("merged {} parts: {}", parts.len(), dest.display());
     }
     Ok(())
 }

@@ -164,24 +164,26 @@ pub fn run(a: RunArgs) -> Outcome {
         if a.quiet {
             continue;
         }
-        println!(
+        crate::outln!(
             "{}: {} trials, seed {}",
-            inputs.scenario.name, tally.trials, st.seed
+            inputs.scenario.name,
+            tally.trials,
+            st.seed
         );
         if written != dest {
-            println!(
+            crate::outln!(
                 "results: {} (resolved from {})",
                 written.display(),
                 dest.display()
             );
         } else {
-            println!("results: {}", written.display());
+            crate::outln!("results: {}", written.display());
         }
         if let (Some(p), Some(met)) = (st.precision, met) {
             if met {
-                println!("  precision {p} met after {} trials", tally.trials);
+                crate::outln!("  precision {p} met after {} trials", tally.trials);
             } else {
-                println!(
+                crate::outln!(
                     "  precision {p} NOT met: stopped at the limit of {} trials ({} batches)",
                     tally.trials,
                     batch_count(tally.trials)
@@ -189,7 +191,7 @@ pub fn run(a: RunArgs) -> Outcome {
             }
         }
         let tables = results::tables(&inputs.scenario, &tally);
-        print!(
+        crate::out!(
             "{}",
             terminal::summary_text(&tables, terminal::use_colour())
         );

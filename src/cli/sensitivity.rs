@@ -97,7 +97,7 @@ pub fn run(a: SensitivityArgs) -> Outcome {
     }
     if !quiet {
         for n in &notes {
-            eprintln!("note: {n}");
+            crate::errln!("note: {n}");
         }
     }
     let runs = 1 + planned
@@ -175,7 +175,7 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         return Ok(());
     }
     let st = &runner.settings;
-    println!(
+    crate::outln!(
         "{}: sensitivity of P(success), {} inputs, delta {}, {} trials per run, seed {}",
         base.name,
         rows.len(),
@@ -183,7 +183,7 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         st.trials,
         st.seed
     );
-    println!("  P(success) with every input as given: {base_p:.4}");
+    crate::outln!("  P(success) with every input as given: {base_p:.4}");
     let width = rows
         .iter()
         .take(10)
@@ -191,12 +191,17 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         .max()
         .unwrap_or(5)
         .max(5);
-    println!(
+    crate::outln!(
         "  {:<width$}  {:>14} {:>8}  {:>14} {:>8}  {:>7}",
-        "input", "low", "P", "high", "P", "swing"
+        "input",
+        "low",
+        "P",
+        "high",
+        "P",
+        "swing"
     );
     for r in rows.iter().take(10) {
-        println!(
+        crate::outln!(
             "  {:<width$}  {:>14} {:>8.4}  {:>14} {:>8.4}  {:>7.4}",
             r.input.name,
             r.input.low.label,
@@ -207,9 +212,9 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         );
     }
     if rows.len() > 10 {
-        println!("  ... {} more in tornado.csv", rows.len() - 10);
+        crate::outln!("  ... {} more in tornado.csv", rows.len() - 10);
     }
-    println!("results: {}", dest.display());
+    crate::outln!("results: {}", dest.display());
     Ok(())
 }
 

@@ -143,13 +143,13 @@ pub fn run(a: SolveArgs) -> Outcome {
     }
     let st = &runner.settings;
     let m = goal.metric.name();
-    println!(
+    crate::outln!(
         "{}: {} {} with {goal}",
         runner.inputs.scenario.name,
         if a.max { "largest" } else { "smallest" },
         a.vary
     );
-    println!(
+    crate::outln!(
         "  searched {range_text}, tolerance {}, {} runs of {} trials, seed {}",
         fixed(tolerance, 12),
         steps
@@ -184,58 +184,62 @@ pub fn run(a: SolveArgs) -> Outcome {
             at_range_end,
             crossings,
         } => {
-            println!("  answer    {} = {value}", a.vary);
-            println!(
+            crate::outln!("  answer    {} = {value}", a.vary);
+            crate::outln!(
                 "  interval  {low} to {high}{}",
                 if *open { " (open: see below)" } else { "" }
             );
-            println!("  at {value}: {}", show(measure));
+            crate::outln!("  at {value}: {}", show(measure));
             if *at_range_end {
-                println!(
+                crate::outln!(
                     "  the goal already holds at the {} end of the range",
                     if a.max { "upper" } else { "lower" }
                 );
             }
             if *open {
-                println!(
+                crate::outln!(
                     "  the goal is not met with 95% confidence anywhere in the range, so the interval runs to its end"
                 );
             }
             if *crossings > 1 {
-                println!(
+                crate::outln!(
                     "  note: along the coarse grid the goal is met and missed {crossings} times; this is the {} crossing",
                     if a.max { "last" } else { "first" }
                 );
             }
-            println!(
+            crate::outln!(
                 "  method: bisection on the estimate and on each 95% bound of {m}; the interval runs from \
                  where the bound most in the goal's favour meets it to where the other bound does, \
                  each to within the tolerance"
             );
         }
         Answer::Nowhere { best, within_error } => {
-            println!("  no value of {} in {range_text} meets {goal}", a.vary);
-            println!(
+            crate::outln!("  no value of {} in {range_text} meets {goal}", a.vary);
+            crate::outln!(
                 "  closest: {} at {} = {}",
                 show(&best.measure),
                 a.vary,
                 best.value
             );
             if *within_error {
-                println!("  (within sampling error at some points: more trials would tell)");
+                crate::outln!("  (within sampling error at some points: more trials would tell)");
             }
         }
         Answer::NotMonotone { rise, fall } => {
-            println!(
+            crate::outln!(
                 "  {m} is not monotone in {} over {range_text}: it rises between {} and {} and falls \
                  between {} and {} (95% intervals apart), so bisection cannot be trusted; narrow --range \
                  to a part where it only rises or only falls",
-                a.vary, rise.0, rise.1, fall.0, fall.1
+                a.vary,
+                rise.0,
+                rise.1,
+                fall.0,
+                fall.1
             );
         }
     }
     if let Some(path) = &a.csv {
-        println!("csv: {}", path.display());
+        crate::outln!("csv: {}", path.display());
     }
     Ok(())
 }

@@ -55,6 +55,7 @@ pub struct SweepRecord {
     pub overrides: Vec<String>,
     /// The `--vary` arguments as given.
     pub vary: Vec<String>,
+    #[serde(with = "crate::output::run_record::seed_text")]
     pub seed: u64,
     /// Trials per point.
     pub trials: u64,
@@ -277,7 +278,7 @@ pub fn run(a: SweepArgs) -> Outcome {
             done[k] = Some(row);
         }
     } else if a.resume && !a.run.quiet {
-        eprintln!(
+        crate::errln!(
             "note: {} does not exist; starting the sweep from the beginning",
             partial.display()
         );
@@ -304,7 +305,7 @@ pub fn run(a: SweepArgs) -> Outcome {
     })();
     kept.with_context(|| format!("writing {}", partial.display()))?;
     if already > 0 && !a.run.quiet {
-        eprintln!(
+        crate::errln!(
             "resuming: {already} of {points} points already in {}",
             partial.display()
         );
@@ -344,11 +345,11 @@ pub fn run(a: SweepArgs) -> Outcome {
         return Ok(());
     }
     print_rows(&runner, &axes, &done, points);
-    println!("sweep: {}", out.display());
+    crate::outln!("sweep: {}", out.display());
     if chart {
-        println!("chart: {}", chart_path.display());
+        crate::outln!("chart: {}", chart_path.display());
     } else {
-        println!("chart: none (a sweep chart shows one or two varied paths)");
+        crate::outln!("chart: none (a sweep chart shows one or two varied paths)");
     }
     Ok(())
 }
@@ -357,9 +358,11 @@ pub fn run(a: SweepArgs) -> Outcome {
 /// interval, and the mean and median personnel.
 fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], points: usize) {
     let st = &runner.settings;
-    println!(
+    crate::outln!(
         "{}: {points} points, {} trials each, seed {}",
-        runner.inputs.scenario.name, st.trials, st.seed
+        runner.inputs.scenario.name,
+        st.trials,
+        st.seed
     );
     let n = axes.len();
     let widths: Vec<usize> = axes.iter().map(|a| a.path.chars().count().max(6)).collect();
@@ -367,9 +370,12 @@ fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], poin
     for (a, w) in axes.iter().zip(&widths) {
         head += &format!(" {:>w$}", a.path);
     }
-    println!(
+    crate::outln!(
         "{head}  {:>10}  {:<23}  {:>8}  {:>8}",
-        "P(success)", "95% CI", "mean", "median"
+        "P(success)",
+        "95% CI",
+        "mean",
+        "median"
     );
     let num = |s: &str| {
         s.parse::<f64>().map_or("-".into(), |v| {
@@ -382,7 +388,7 @@ fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], poin
     };
     for (i, row) in rows.iter().flatten().enumerate() {
         if i == 40 && points > 45 {
-            println!("  ... {} more rows in the CSV", points - 40);
+            crate::outln!("  ... {} more rows in the CSV", points - 40);
             break;
         }
         let mut line = String::from(" ");
@@ -393,7 +399,7 @@ fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], poin
             .parse::<f64>()
             .map_or("-".into(), |v| format!("{v:.0}"));
         let ci = format!("{} to {}", num(&row[n + 1]), num(&row[n + 2]));
-        println!(
+        crate::outln!(
             "{line}  {:>10}  {ci:<23}  {mean:>8}  {:>8}",
             num(&row[n]),
             row[n + 7]
