@@ -252,3 +252,43 @@ fn clap_errors_are_one_line_with_a_hint_and_status_2() {
         assert!(!stderr(&out).contains("Usage:"), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn a_sweep_range_of_38_digits_is_refused_not_a_panic() {
+    let d = with_tutorial();
+    let long = "1".repeat(32);
+    let vary = format!("scenario.target={long}:1:-0.000000001");
+    let out = run_in(
+        d.path(),
+        &[
+            "sweep", "t.toml", "--quiet", "--vary", &vary, "--out", "x.csv",
+        ],
+    );
+    assert_refused(&out, "38 digits");
+}
+
+#[test]
+fn compare_with_a_non_ascii_scenario_sha256_does_not_panic() {
+    let d = with_tutorial();
+    let p = d.path();
+    for out in ["a", "b"] {
+        assert_ok(&run_in(
+            p,
+            &["run", "t.toml", "--trials", "2000", "--quiet", "--out", out],
+        ));
+    }
+    let rec = read(p.join("b/run.toml"));
+    let sha = rec
+        .lines()
+        .find(|l| l.starts_with("scenario_sha256"))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        p.join("b/run.toml"),
+        rec.replace(&sha, "scenario_sha256 = \"ééééééééééééé\""),
+    )
+    .unwrap();
+    let out = run_in(p, &["compare", "a", "b"]);
+    assert_ok(&out);
+    assert!(stderr(&out).contains("ééé"), "{}", stderr(&out));
+}

@@ -328,15 +328,20 @@ pub fn run(a: CompareArgs) -> Outcome {
     Ok(())
 }
 
+/// The first 12 characters of a hash as written (any text, cut between characters).
+fn short(hash: &str) -> String {
+    hash.chars().take(12).collect()
+}
+
 fn warn(a: &Run, b: &Run) {
     let (x, y) = (&a.rec, &b.rec);
     if x.scenario_sha256 != y.scenario_sha256 {
         crate::errln!(
             "warning: the runs differ in scenario: {} (sha256 {}) and {} (sha256 {})",
             x.scenario_file,
-            &x.scenario_sha256[..x.scenario_sha256.len().min(12)],
+            short(&x.scenario_sha256),
             y.scenario_file,
-            &y.scenario_sha256[..y.scenario_sha256.len().min(12)]
+            short(&y.scenario_sha256)
         );
     }
     if x.trials != y.trials {
