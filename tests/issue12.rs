@@ -292,3 +292,188 @@ fn compare_with_a_non_ascii_scenario_sha256_does_not_panic() {
     assert_ok(&out);
     assert!(stderr(&out).contains("ééé"), "{}", stderr(&out));
 }
+
+// ---- item 1: files outside result folders ----
+
+fn sweep_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "sweep",
+        "t.toml",
+        "--trials",
+        "1000",
+        "--quiet",
+        "--vary",
+        "scenario.target=1000:3000:1000",
+        "--out",
+        out,
+    ];
+    a.extend_from_slice(extra);
+    a
+}
+
+#[test]
+fn sweep_out_t_csv_never_overwrites_the_scenario_t_toml() {
+    let d = with_tutorial();
+    let p = d.path();
+    assert_ok(&run_in(p, &sweep_args("t.csv", &[])));
+    assert_eq!(read(p.join("t.toml")), tutorial_text());
+    assert!(read(p.join("t.csv.sweep.toml")).contains("vary"));
+    // Without an extension the record is t.sweep.toml, still not the scenario.
+    let d2 = with_tutorial();
+    assert_ok(&run_in(d2.path(), &sweep_args("t", &[])));
+    assert_eq!(read(d2.path().join("t.toml")), tutorial_text());
+    assert!(d2.path().join("t.sweep.toml").exists());
+    // A scenario that has the record's name is refused, even with --force.
+    std::fs::write(p.join("x.csv.sweep.toml"), tutorial_text()).unwrap();
+    for force in [&[][..], &["--force"]] {
+        let mut a = sweep_args("x.csv", force);
+        a[1] = "x.csv.sweep.toml";
+        assert_refused(&run_in(p, &a), "scenario file");
+    }
+    assert_eq!(read(p.join("x.csv.sweep.toml")), tutorial_text());
+}
+
+#[test]
+fn sweep_out_does_not_replace_a_users_files_beside_it() {
+    for user_file in [
+        "notes.csv",
+        "notes.svg",
+        "notes.csv.sweep.toml",
+        "notes.csv.partial",
+    ] {
+        let d = with_tutorial();
+        let p = d.path();
+        std::fs::write(p.join(user_file), "mine\n").unwrap();
+        let out = run_in(p, &sweep_args("notes.csv", &[]));
+        assert_refused(&out, "refusing to replace");
+        assert!(stderr(&out).contains(user_file) && stderr(&out).contains("--force"));
+        assert_eq!(read(p.join(user_file)), "mine\n", "{user_file}");
+        assert_eq!(listing(p), [user_file, "t.toml"], "nothing else written");
+        // With --force the sweep replaces it.
+        assert_ok(&run_in(p, &sweep_args("notes.csv", &["--force"])));
+        assert!(read(p.join("notes.csv")).contains("p_success"));
+    }
+}
+
+#[test]
+fn a_sweep_run_again_replaces_its_own_files() {
+    let d = with_tutorial();
+    let p = d.path();
+    assert_ok(&run_in(p, &sweep_args("s.csv", &[])));
+    let first = read(p.join("s.csv"));
+    assert_ok(&run_in(p, &sweep_args("s.csv", &[])));
+    assert_eq!(read(p.join("s.csv")), first);
+    assert_eq!(
+        listing(p),
+        ["s.csv", "s.csv.sweep.toml", "s.svg", "t.toml"],
+        "no temporaries left"
+    );
+}
+
+#[test]
+fn solve_and_compare_csv_do_not_overwrite_a_file_muster_did_not_write() {
+    let d = with_tutorial();
+    let p = d.path();
+    std::fs::write(p.join("mine.csv"), "precious\n").unwrap();
+    let solve = |extra: &[&str]| {
+        let mut a = vec![
+            "solve",
+            "t.toml",
+            "--trials",
+            "2000",
+            "--quiet",
+            "--vary",
+            "contributors.Indonesia.p_join",
+            "--goal",
+            "p_success >= 0.3",
+            "--csv",
+            "mine.csv",
+        ];
+        a.extend_from_slice(extra);
+        run_in(p, &a)
+    };
+    assert_refused(&solve(&[]), "refusing to replace mine.csv");
+    assert_eq!(read(p.join("mine.csv")), "precious\n");
+    let mut a = vec!["solve", "t.toml", "--vary", "contributors.Indonesia.p_join"];
+    a.extend(["--goal", "p_success >= 0.3", "--csv", "t.toml"]);
+    assert_refused(&run_in(p, &a), "scenario file");
+    assert_eq!(read(p.join("t.toml")), tutorial_text());
+    for out in ["a", "b"] {
+        assert_ok(&run_in(
+            p,
+            &["run", "t.toml", "--trials", "2000", "--quiet", "--out", out],
+        ));
+    }
+    assert_refused(
+        &run_in(p, &["compare", "a", "b", "--csv", "mine.csv"]),
+        "refusing to replace mine.csv",
+    );
+    assert_refused(
+        &run_in(p, &["compare", "a", "b", "--csv", "a/summary.csv"]),
+        "refusing to replace",
+    );
+    assert_eq!(read(p.join("mine.csv")), "precious\n");
+    // Its own files it replaces; others only with --force.
+    assert_ok(&run_in(p, &["compare", "a", "b", "--csv", "c.csv"]));
+    assert_ok(&run_in(p, &["compare", "a", "b", "--csv", "c.csv"]));
+    let out = solve(&["--force"]);
+    assert_ok(&out);
+    assert!(read(p.join("mine.csv")).starts_with("phase,"));
+    assert_ok(&solve(&[]));
+    assert!(!listing(p).iter().any(|f| f.contains("muster-tmp")));
+}
+
+// ---- item 10: resuming a sweep ----
+
+#[test]
+fn resume_refuses_a_partial_file_whose_record_is_missing() {
+    let d = with_tutorial();
+    let p = d.path();
+    assert_ok(&run_in(p, &sweep_args("s.csv", &[])));
+    let full = read(p.join("s.csv"));
+    let two: Vec<&str> = full.lines().take(2).collect();
+    std::fs::write(p.join("u.csv.partial"), two.join("\n") + "\n").unwrap();
+    let out = run_in(p, &sweep_args("u.csv", &["--resume"]));
+    assert_refused(&out, "sweep record");
+}
+
+#[test]
+fn resume_accepts_the_empty_partial_file_a_full_disk_leaves() {
+    let d = with_tutorial();
+    let p = d.path();
+    assert_ok(&run_in(p, &sweep_args("s.csv", &[])));
+    let full = read(p.join("s.csv"));
+    std::fs::copy(p.join("s.csv.sweep.toml"), p.join("e.csv.sweep.toml")).unwrap();
+    std::fs::write(p.join("e.csv.partial"), "").unwrap();
+    assert_ok(&run_in(p, &sweep_args("e.csv", &["--resume"])));
+    assert_eq!(read(p.join("e.csv")), full);
+}
+
+#[test]
+fn out_x_csv_and_out_x_keep_separate_sweep_records() {
+    let d = with_tutorial();
+    let p = d.path();
+    assert_ok(&run_in(p, &sweep_args("x.csv", &[])));
+    // The two share the chart x.svg, which the second replaces only when forced.
+    let out = run_in(p, &sweep_args("x", &["--seed", "7"]));
+    assert_refused(&out, "x.svg");
+    assert_ok(&run_in(p, &sweep_args("x", &["--seed", "7", "--force"])));
+    assert!(!read(p.join("x.csv.sweep.toml")).contains("seed = 7"));
+    assert!(read(p.join("x.sweep.toml")).contains("seed = 7"));
+}
+
+#[test]
+fn a_sweep_without_resume_does_not_silently_discard_earlier_rows() {
+    let d = with_tutorial();
+    let p = d.path();
+    assert_ok(&run_in(p, &sweep_args("s.csv", &[])));
+    let full = read(p.join("s.csv"));
+    let two: Vec<&str> = full.lines().take(2).collect();
+    std::fs::copy(p.join("s.csv.sweep.toml"), p.join("r.csv.sweep.toml")).unwrap();
+    std::fs::write(p.join("r.csv.partial"), two.join("\n") + "\n").unwrap();
+    let out = run_in(p, &sweep_args("r.csv", &[]));
+    assert_refused(&out, "--resume");
+    assert_eq!(read(p.join("r.csv.partial")), two.join("\n") + "\n");
+    assert_ok(&run_in(p, &sweep_args("r.csv", &["--force"])));
+    assert_eq!(read(p.join("r.csv")), full);
+}

@@ -16,6 +16,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{Failure, Outcome};
+use crate::output::own_file;
 use crate::output::run_record::RunRecord;
 use crate::stats::results::Cell;
 use crate::whatif::decimal::difference;
@@ -30,10 +31,28 @@ pub struct CompareArgs {
     /// Also write the comparison as CSV.
     #[arg(long)]
     pub csv: Option<PathBuf>,
+    /// Replace the --csv file even when muster does not recognise it as its own.
+    #[arg(long)]
+    pub force: bool,
     /// Family-wise significance level of the Holm correction.
     #[arg(long, default_value_t = 0.05)]
     pub alpha: f64,
 }
+
+/// The header of the CSV `compare` writes; a file starting with it is muster's.
+const HEADER: [&str; 11] = [
+    "file",
+    "contributor",
+    "metric",
+    "a",
+    "b",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_holm",
+    "significant",
+];
 
 /// A CSV file as text cells.
 struct Csv {
@@ -316,6 +335,11 @@ pub fn run(a: CompareArgs) -> Outcome {
             a.alpha
         )));
     }
+    if let Some(path) = &a.csv {
+        own_file::may_replace(path, None, a.force, |p| {
+            own_file::csv_has_header(p, &HEADER)
+        })?;
+    }
     let ra = read_run(&a.a)?;
     let rb = read_run(&a.b)?;
     warn(&ra, &rb);
@@ -380,22 +404,8 @@ fn write_csv(
     lines: &[Line],
     significant: &dyn Fn(&Line) -> bool,
 ) -> Result<(), Failure> {
-    let mut w =
-        csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
-    w.write_record([
-        "file",
-        "contributor",
-        "metric",
-        "a",
-        "b",
-        "difference",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "p_holm",
-        "significant",
-    ])
-    .context("writing the CSV")?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(HEADER).context("writing the CSV")?;
     let opt = |v: Option<f64>| v.map_or(String::new(), |v| Cell::Num(v).text());
     for l in lines {
         w.write_record([
@@ -413,8 +423,8 @@ fn write_csv(
         ])
         .context("writing the CSV")?;
     }
-    w.flush()
-        .with_context(|| format!("writing {}", path.display()))?;
+    let bytes = w.into_inner().context("writing the CSV")?;
+    own_file::write_atomic(path, &bytes)?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{Failure, Outcome};
+use crate::output::own_file;
 use crate::stats::results::Cell;
 use crate::whatif::decimal::{Decimal, fixed};
 use crate::whatif::goal::{Goal, Measure, Metric};
@@ -39,7 +40,25 @@ pub struct SolveArgs {
     /// Write the answer and every run of the search to this CSV file.
     #[arg(long)]
     pub csv: Option<PathBuf>,
+    /// Replace the --csv file even when muster does not recognise it as its own.
+    #[arg(long)]
+    pub force: bool,
 }
+
+/// The header of the CSV `solve` writes; a file starting with it is muster's.
+const HEADER: [&str; 11] = [
+    "phase",
+    "value",
+    "value_low",
+    "value_high",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "meets_favourable",
+    "meets_estimate",
+    "meets_unfavourable",
+    "note",
+];
 
 fn range(a: &SolveArgs, kind: Kind) -> Result<(Decimal, Decimal), Failure> {
     let Some(text) = &a.range else {
@@ -68,6 +87,11 @@ pub fn run(a: SolveArgs) -> Outcome {
     let goal = Goal::parse(&a.goal).map_err(Failure::Usage)?;
     if let Err(e) = crate::scenario::Override::parse(&format!("{}=0", a.vary)) {
         return Err(Failure::Usage(format!("--vary {}: {}", a.vary, e.message)));
+    }
+    if let Some(path) = &a.csv {
+        own_file::may_replace(path, Some(&a.run.scenario), a.force, |p| {
+            own_file::csv_has_header(p, &HEADER)
+        })?;
     }
     let runner = Runner::new(&a.run)?;
     for o in &runner.inputs.overrides {
@@ -268,24 +292,10 @@ fn write_csv(
     range_text: &str,
     vary: &str,
 ) -> Result<(), Failure> {
-    let mut w =
-        csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(Vec::new());
     let num = |v: f64| Cell::Num(v).text();
     let bool_text = |b: bool| b.to_string();
-    w.write_record([
-        "phase",
-        "value",
-        "value_low",
-        "value_high",
-        "estimate",
-        "ci_low",
-        "ci_high",
-        "meets_favourable",
-        "meets_estimate",
-        "meets_unfavourable",
-        "note",
-    ])
-    .context("writing the CSV")?;
+    w.write_record(HEADER).context("writing the CSV")?;
     let measure_cells = |m: &Measure| {
         let t = goal.tests(m);
         [
@@ -350,7 +360,7 @@ fn write_csv(
         r.push(String::new());
         w.write_record(&r).context("writing the CSV")?;
     }
-    w.flush()
-        .with_context(|| format!("writing {}", path.display()))?;
+    let bytes = w.into_inner().context("writing the CSV")?;
+    own_file::write_atomic(path, &bytes)?;
     Ok(())
 }
