@@ -477,3 +477,149 @@ fn a_sweep_without_resume_does_not_silently_discard_earlier_rows() {
     assert_ok(&run_in(p, &sweep_args("r.csv", &["--force"])));
     assert_eq!(read(p.join("r.csv")), full);
 }
+
+// ---- item 3: merge validates its parts ----
+
+/// Two parts of the tutorial run (9,000 trials) in `parts/`; their paths.
+fn two_parts(p: &Path) -> [PathBuf; 2] {
+    for k in ["1/2", "2/2"] {
+        assert_ok(&run_in(
+            p,
+            &[
+                "run", "t.toml", "--trials", "9000", "--quiet", "--shard", k, "--out", "parts",
+            ],
+        ));
+    }
+    [
+        p.join("parts/part-1-of-2.json"),
+        p.join("parts/part-2-of-2.json"),
+    ]
+}
+
+/// Edits part 2 with `edit`, then merges; the merge must be refused naming it.
+fn merge_edited(edit: impl FnOnce(&mut serde_json::Value), needle: &str) {
+    let d = with_tutorial();
+    let p = d.path();
+    let [one, two] = two_parts(p);
+    let mut v: serde_json::Value = serde_json::from_str(&read(&two)).unwrap();
+    edit(&mut v);
+    std::fs::write(&two, serde_json::to_string(&v).unwrap()).unwrap();
+    let out = run_in(
+        p,
+        &[
+            "merge",
+            one.to_str().unwrap(),
+            two.to_str().unwrap(),
+            "--quiet",
+            "--out",
+            "m",
+        ],
+    );
+    assert_refused(&out, needle);
+    assert!(
+        stderr(&out).contains("part-2-of-2.json"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!p.join("m").exists());
+}
+
+#[test]
+fn merge_refuses_a_part_whose_success_exceeds_its_trials() {
+    merge_edited(
+        |v| {
+            let t = &mut v["tally"];
+            let n = t["trials"].as_u64().unwrap();
+            t["success"] = (n + 7).into();
+        },
+        "success",
+    );
+}
+
+#[test]
+fn merge_refuses_counts_near_u64_max_instead_of_wrapping() {
+    merge_edited(
+        |v| v["tally"]["personnel_sum"] = (u64::MAX - 5).into(),
+        "histogram",
+    );
+    merge_edited(
+        |v| v["tally"]["contributors"][0]["pivotal"] = u64::MAX.into(),
+        "pivotal",
+    );
+}
+
+#[test]
+fn merge_refuses_a_state_count_above_the_trials() {
+    merge_edited(
+        |v| v["tally"]["conditions"][0][0]["trials"] = 1_000_000_000_000u64.into(),
+        "condition 1",
+    );
+}
+
+#[test]
+fn merge_refuses_edited_scenario_text_with_the_old_sha256() {
+    merge_edited(
+        |v| {
+            let text = v["scenario_text"].as_str().unwrap().replace("0.", "0.9");
+            v["scenario_text"] = text.into();
+        },
+        "scenario_sha256",
+    );
+}
+
+#[test]
+fn merge_refuses_a_tally_with_fewer_contributors_or_conditions() {
+    merge_edited(
+        |v| {
+            v["tally"]["contributors"].as_array_mut().unwrap().pop();
+        },
+        "contributors",
+    );
+    merge_edited(
+        |v| {
+            v["tally"]["conditions"].as_array_mut().unwrap().pop();
+        },
+        "conditions",
+    );
+}
+
+#[test]
+fn merge_refuses_a_part_numbered_shard_0() {
+    merge_edited(|v| v["shard"] = 0.into(), "shard 0 of 2");
+}
+
+#[test]
+fn merge_refuses_a_part_claiming_a_trillion_shards() {
+    merge_edited(|v| v["shards"] = 1_000_000_000_000u64.into(), "shard count");
+}
+
+#[test]
+fn shard_1_of_a_trillion_is_refused_up_front() {
+    let d = with_tutorial();
+    let out = run_in(
+        d.path(),
+        &[
+            "run",
+            "t.toml",
+            "--trials",
+            "9000",
+            "--quiet",
+            "--shard",
+            "1/1000000000000",
+            "--out",
+            "parts",
+        ],
+    );
+    assert_refused(&out, "limit of 100000 shards");
+    assert!(!d.path().join("parts").exists());
+}
+
+#[test]
+fn shard_count_without_shard_is_refused() {
+    let d = with_tutorial();
+    let out = run_in(
+        d.path(),
+        &["run", "t.toml", "--shard-count", "3", "--quiet"],
+    );
+    assert_refused(&out, "--shard-count");
+}

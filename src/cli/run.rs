@@ -131,6 +131,12 @@ pub fn run(a: RunArgs) -> Outcome {
         }
         stems.push(s);
     }
+    if a.shard.is_none() && a.shard_count.is_some() {
+        return Err(Failure::Usage(
+            "--shard-count goes with --shard auto on a Kubernetes Indexed Job; without --shard it does nothing"
+                .into(),
+        ));
+    }
     if a.shard.is_some() {
         if a.scenarios.len() != 1 {
             return Err(Failure::Usage("--shard takes exactly one scenario".into()));
