@@ -623,3 +623,116 @@ fn shard_count_without_shard_is_refused() {
     );
     assert_refused(&out, "--shard-count");
 }
+
+// ---- item 4: --out at a mount point, link/, dir/. ----
+
+/// Whether this machine lets an unprivileged user namespace mount file systems.
+fn can_mount() -> bool {
+    Command::new("unshare")
+        .args(["-rm", "true"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn out_at_a_mount_point_gets_the_results() {
+    if !can_mount() {
+        eprintln!("skipped: no user namespaces to mount a file system in");
+        return;
+    }
+    let d = with_tutorial();
+    let p = d.path();
+    std::fs::create_dir(p.join("mnt")).unwrap();
+    std::fs::create_dir(p.join("host")).unwrap();
+    let script = r#"
+        set -e
+        m="$0"
+        mount -t tmpfs none mnt
+        "$m" run t.toml --trials 1000 --quiet --out mnt
+        "$m" run t.toml --trials 2000 --quiet --out mnt/
+        grep -q 'trials = 2000' mnt/run.toml
+        echo listing; ls -a mnt
+        mount --bind host mnt
+        "$m" run t.toml --trials 1000 --quiet --out mnt/.
+        ls -a . | grep -c muster-tmp || true
+    "#;
+    let out = Command::new("unshare")
+        .args(["-rm", "sh", "-c", script, env!("CARGO_BIN_EXE_muster")])
+        .current_dir(p)
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    let text = stdout(&out);
+    assert!(
+        text.contains("summary.csv") && !text.contains("muster-tmp-"),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with('0'), "temporaries left: {text}");
+    // The bind mount wrote through to the host folder.
+    assert!(p.join("host/summary.csv").exists());
+    assert!(listing(p).iter().all(|f| !f.contains("muster-tmp")));
+}
+
+#[test]
+fn out_link_with_a_trailing_slash_and_out_dir_dot_get_the_results() {
+    let d = with_tutorial();
+    let p = d.path();
+    std::fs::create_dir(p.join("real")).unwrap();
+    std::os::unix::fs::symlink("real", p.join("link")).unwrap();
+    assert_ok(&run_in(
+        p,
+        &[
+            "run", "t.toml", "--trials", "1000", "--quiet", "--out", "link/",
+        ],
+    ));
+    assert!(p.join("real/summary.csv").exists());
+    assert!(p.join("link").is_symlink());
+    std::fs::create_dir(p.join("dir")).unwrap();
+    assert_ok(&run_in(
+        p,
+        &[
+            "run", "t.toml", "--trials", "1000", "--quiet", "--out", "dir/.",
+        ],
+    ));
+    assert!(p.join("dir/summary.csv").exists());
+    // And again, replacing the earlier results.
+    assert_ok(&run_in(
+        p,
+        &[
+            "run", "t.toml", "--trials", "2000", "--quiet", "--out", "dir/.",
+        ],
+    ));
+    assert!(read(p.join("dir/run.toml")).contains("trials = 2000"));
+    assert_eq!(listing(p), ["dir", "link", "real", "t.toml"]);
+}
+
+// ---- item 5: a file created while muster writes ----
+
+#[test]
+fn a_file_created_in_the_result_folder_while_muster_writes_is_kept() {
+    use muster::output::folder;
+    let d = with_tutorial();
+    let p = d.path();
+    assert_ok(&run_in(
+        p,
+        &["run", "t.toml", "--trials", "1000", "--quiet", "--out", "r"],
+    ));
+    for force in [false, true] {
+        let staging = folder::prepare(&p.join("r"), force).unwrap();
+        std::fs::copy(p.join("r/run.toml"), staging.tmp.join("run.toml")).unwrap();
+        // The user saves a note into the folder while muster writes.
+        std::fs::write(p.join("r/notes.txt"), "mine").unwrap();
+        let result = staging.commit();
+        if force {
+            result.unwrap();
+        } else {
+            let e = result.unwrap_err();
+            assert!(e.downcast_ref::<folder::Refused>().is_some(), "{e:#}");
+            assert!(format!("{e}").contains("notes.txt"), "{e}");
+        }
+        assert_eq!(read(p.join("r/notes.txt")), "mine");
+        std::fs::remove_file(p.join("r/notes.txt")).unwrap();
+    }
+    assert_eq!(listing(p), ["r", "t.toml"]);
+}
