@@ -736,3 +736,159 @@ fn a_file_created_in_the_result_folder_while_muster_writes_is_kept() {
     }
     assert_eq!(listing(p), ["r", "t.toml"]);
 }
+
+// ---- item 11: the same status from every command ----
+
+/// muster as an unprivileged user when the tests run as root (root may
+/// write anywhere), else as it is.
+fn unprivileged() -> Command {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid", "65534", "--regid", "65534", "--clear-groups"]);
+        c.arg(env!("CARGO_BIN_EXE_muster"));
+        c
+    } else {
+        muster()
+    }
+}
+
+#[test]
+fn permission_denied_on_out_exits_2_from_every_command() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(p.join("t.toml"), tutorial_text()).unwrap();
+    for k in ["1/2", "2/2"] {
+        assert_ok(&run_in(
+            p,
+            &[
+                "run", "t.toml", "--trials", "2000", "--quiet", "--shard", k, "--out", "parts",
+            ],
+        ));
+    }
+    for out in ["a", "b"] {
+        assert_ok(&run_in(
+            p,
+            &["run", "t.toml", "--trials", "2000", "--quiet", "--out", out],
+        ));
+    }
+    std::fs::create_dir(p.join("ro")).unwrap();
+    std::fs::set_permissions(p.join("ro"), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let probe = unprivileged().arg("--version").output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: cannot run muster as an unprivileged user");
+        return;
+    }
+    let cases: [&[&str]; 7] = [
+        &[
+            "run", "t.toml", "--trials", "1000", "--quiet", "--out", "ro/r",
+        ],
+        &[
+            "sweep",
+            "t.toml",
+            "--trials",
+            "1000",
+            "--quiet",
+            "--vary",
+            "scenario.target=1000,2000",
+            "--out",
+            "ro/s.csv",
+        ],
+        &[
+            "sensitivity",
+            "t.toml",
+            "--trials",
+            "1000",
+            "--quiet",
+            "--out",
+            "ro/s",
+        ],
+        &[
+            "run", "t.toml", "--trials", "1000", "--quiet", "--shard", "1/2", "--out", "ro/p",
+        ],
+        &[
+            "merge",
+            "parts/part-1-of-2.json",
+            "parts/part-2-of-2.json",
+            "--quiet",
+            "--out",
+            "ro/m",
+        ],
+        &[
+            "solve",
+            "t.toml",
+            "--trials",
+            "1000",
+            "--quiet",
+            "--vary",
+            "contributors.Indonesia.p_join",
+            "--goal",
+            "p_success >= 0.1",
+            "--csv",
+            "ro/x.csv",
+        ],
+        &["compare", "a", "b", "--csv", "ro/c.csv"],
+    ];
+    for args in cases {
+        let out = unprivileged().args(args).current_dir(p).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).to_lowercase().contains("permission denied"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert!(listing(&p.join("ro")).is_empty());
+}
+
+#[test]
+fn refusing_to_replace_exits_2_from_every_command() {
+    let d = with_tutorial();
+    let p = d.path();
+    for k in ["1/2", "2/2"] {
+        assert_ok(&run_in(
+            p,
+            &[
+                "run", "t.toml", "--trials", "2000", "--quiet", "--shard", k, "--out", "parts",
+            ],
+        ));
+    }
+    // A folder of the user's with files named as muster's, and one more.
+    for dir in ["r", "m", "s"] {
+        std::fs::create_dir(p.join(dir)).unwrap();
+        std::fs::write(p.join(dir).join("summary.csv"), "mine").unwrap();
+        std::fs::write(p.join(dir).join("tornado.csv"), "mine").unwrap();
+    }
+    let cases: [&[&str]; 3] = [
+        &[
+            "run", "t.toml", "--trials", "1000", "--quiet", "--force", "--out", "r",
+        ],
+        &[
+            "merge",
+            "parts/part-1-of-2.json",
+            "parts/part-2-of-2.json",
+            "--quiet",
+            "--force",
+            "--out",
+            "m",
+        ],
+        &[
+            "sensitivity",
+            "t.toml",
+            "--trials",
+            "1000",
+            "--quiet",
+            "--force",
+            "--out",
+            "s",
+        ],
+    ];
+    for args in cases {
+        assert_refused(&run_in(p, args), "refusing to replace");
+    }
+    for dir in ["r", "m", "s"] {
+        assert_eq!(listing(&p.join(dir)), ["summary.csv", "tornado.csv"]);
+    }
+}

@@ -177,14 +177,29 @@ pub fn run_shard(a: &RunArgs, inputs: &Inputs, st: &Settings, k: u64, n: u64) ->
             ))
         }
     };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Failure::Run(anyhow::anyhow!("creating {}: {e}", dir.display())))?;
+    let denied = |e: &std::io::Error| e.kind() == std::io::ErrorKind::PermissionDenied;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        let m = format!("creating {}: {e}", dir.display());
+        if denied(&e) {
+            Failure::Usage(m)
+        } else {
+            Failure::Run(anyhow::anyhow!(m))
+        }
+    })?;
     let path = dir.join(format!("part-{k}-of-{n}.json"));
     let tmp = dir.join(format!(".part-{k}-of-{n}.json.tmp-{}", std::process::id()));
     let text = serde_json::to_string(&part).map_err(|e| Failure::Run(e.into()))?;
     std::fs::write(&tmp, text)
         .and_then(|_| std::fs::rename(&tmp, &path))
-        .map_err(|e| Failure::Run(anyhow::anyhow!("writing {}: {e}", path.display())))?;
+        .map_err(|e| {
+            std::fs::remove_file(&tmp).ok();
+            let m = format!("writing {}: {e}", path.display());
+            if denied(&e) {
+                Failure::Usage(m)
+            } else {
+                Failure::Run(anyhow::anyhow!(m))
+            }
+        })?;
     if !a.quiet {
         crate::outln!("part {k} of {n}: {}", path.display());
     }

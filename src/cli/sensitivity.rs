@@ -170,7 +170,7 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         return Err(Failure::Run(e));
     }
     let dest = staging.dest.clone();
-    staging.commit()?;
+    staging.commit().map_err(super::pipeline::commit_failure)?;
     if quiet {
         return Ok(());
     }

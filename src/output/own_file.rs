@@ -19,10 +19,14 @@ pub enum OwnFileError {
     /// The path holds something other than a file.
     #[error("refusing to replace {path}: it is not a regular file; choose another name")]
     NotAFile { path: String },
-    /// Writing failed (a full disk, a permission): the run failed, status 1.
-    #[error("writing {path}: {source}")]
+    /// The folder may not be written: bad usage, status 2, as from every command.
+    #[error("cannot write {path}: permission denied; choose another place")]
+    Denied { path: String },
+    /// Writing failed (a full disk): the run failed, status 1.
+    #[error("writing {path}")]
     Write {
         path: String,
+        #[source]
         source: std::io::Error,
     },
 }
@@ -63,6 +67,13 @@ pub fn may_replace(
     ours: impl FnOnce(&Path) -> Result<(), String>,
 ) -> Result<(), OwnFileError> {
     let shown = || path.display().to_string();
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if folder.is_dir() && !writable(folder) {
+        return Err(OwnFileError::Denied { path: shown() });
+    }
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(_) => return Ok(()),
@@ -77,6 +88,16 @@ pub fn may_replace(
         return Ok(());
     }
     ours(path).map_err(|why| OwnFileError::NotOurs { path: shown(), why })
+}
+
+/// Whether this process may create files in `folder`.
+pub fn writable(folder: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(folder.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a valid NUL-terminated path; access(2) only reads it.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
 }
 
 /// `.NAME.muster-tmp-PID` beside `path`.
@@ -99,9 +120,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OwnFileError> {
     })();
     written.map_err(|source| {
         std::fs::remove_file(&tmp).ok();
-        OwnFileError::Write {
-            path: path.display().to_string(),
-            source,
+        let path = path.display().to_string();
+        if source.kind() == std::io::ErrorKind::PermissionDenied {
+            OwnFileError::Denied { path }
+        } else {
+            OwnFileError::Write { path, source }
         }
     })
 }
