@@ -892,3 +892,66 @@ fn refusing_to_replace_exits_2_from_every_command() {
         assert_eq!(listing(&p.join(dir)), ["summary.csv", "tornado.csv"]);
     }
 }
+
+// ---- item 6: interrupts everywhere ----
+
+#[test]
+fn check_of_a_fifo_is_refused_instead_of_blocking() {
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let child = muster()
+        .args(["check", "fifo"])
+        .current_dir(d.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = wait_at_most(child, Duration::from_secs(10));
+    assert_refused(&out, "not a regular file");
+    let child = muster()
+        .args(["run", "/dev/zero"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert_refused(
+        &wait_at_most(child, Duration::from_secs(10)),
+        "not a regular file",
+    );
+}
+
+#[test]
+fn a_sweep_honours_an_interrupt_while_it_validates_its_grid_and_writes_no_record() {
+    let d = with_tutorial();
+    let p = d.path();
+    let child = muster()
+        .args([
+            "sweep",
+            "t.toml",
+            "--trials",
+            "1",
+            "--quiet",
+            "--vary",
+            "scenario.target=1:10000:1",
+            "--out",
+            "big.csv",
+        ])
+        .current_dir(p)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, libc::SIGINT);
+    let out = wait_at_most(child, Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "interrupted\n");
+    assert_eq!(
+        listing(p),
+        ["t.toml"],
+        "nothing written after the interrupt"
+    );
+}

@@ -68,6 +68,9 @@ pub fn run(a: SensitivityArgs) -> Outcome {
     // rejects is left out, with the loader's reason.
     let mut planned = Vec::new();
     for input in all {
+        if super::progress::interrupted() {
+            return Err(Failure::Interrupted);
+        }
         let mut scenarios = Vec::new();
         let mut rejected = None;
         for side in [&input.low, &input.high] {
