@@ -955,3 +955,75 @@ fn a_sweep_honours_an_interrupt_while_it_validates_its_grid_and_writes_no_record
         "nothing written after the interrupt"
     );
 }
+
+// ---- item 7: threads and memory ----
+
+#[test]
+fn threads_beyond_the_limit_are_refused_at_once() {
+    let d = with_tutorial();
+    let start = Instant::now();
+    let out = run_in(
+        d.path(),
+        &["run", "t.toml", "--threads", "1000000", "--quiet"],
+    );
+    assert_refused(&out, "--threads 1000000 is above the limit");
+    assert!(start.elapsed() < Duration::from_secs(10));
+    assert_eq!(listing(d.path()), ["t.toml"]);
+}
+
+/// Peak memory (KB) of a muster run with `args`.
+fn peak_kb(dir: &Path, args: &[&str]) -> i64 {
+    let child = muster()
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: zeroed rusage is a valid value; wait4 fills it for our child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+    usage.ru_maxrss
+}
+
+#[test]
+fn memory_does_not_grow_with_threads() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let mut text = String::from("[scenario]\nname = \"wide\"\ntarget = 5000000\n");
+    for i in 0..10 {
+        text += &format!(
+            "\n[[contributors]]\nname = \"C{i}\"\np_join = 0.5\ntroops = {{ dist = \"uniform\", min = 0, max = 1000000 }}\n"
+        );
+    }
+    std::fs::write(p.join("wide.toml"), text).unwrap();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let run = |threads: usize, out: &str| {
+        let t = threads.to_string();
+        peak_kb(
+            p,
+            &[
+                "run",
+                "wide.toml",
+                "--trials",
+                "100000",
+                "--quiet",
+                "--threads",
+                &t,
+                "--out",
+                out,
+            ],
+        )
+    };
+    let at_cores = run(cores, "a");
+    let at_limit = run(4 * cores, "b");
+    assert!(
+        (at_limit as f64) < 1.25 * at_cores as f64,
+        "{cores} threads: {at_cores} KB; {} threads: {at_limit} KB",
+        4 * cores
+    );
+    assert_eq!(read(p.join("a/summary.csv")), read(p.join("b/summary.csv")));
+}

@@ -66,24 +66,22 @@ pub fn run(a: SensitivityArgs) -> Outcome {
     let (all, mut notes) = inputs(base, &written, a.delta);
     // Validate every variant first; an input whose setting the loader
     // rejects is left out, with the loader's reason.
-    let mut planned = Vec::new();
+    // Only the settings are kept; each variant is built again when it runs,
+    // so that memory does not grow with the number of inputs.
+    let mut planned: Vec<(Input, Option<String>, Option<String>)> = Vec::new();
     for input in all {
         if super::progress::interrupted() {
             return Err(Failure::Interrupted);
         }
-        let mut scenarios = Vec::new();
         let mut rejected = None;
-        for side in [&input.low, &input.high] {
-            match &side.set {
-                None => scenarios.push(None),
-                Some(set) => match runner.variant(std::slice::from_ref(set)) {
-                    Ok((s, _)) => scenarios.push(Some(s)),
-                    Err(Failure::Usage(m)) => {
-                        rejected = Some(m);
-                        break;
-                    }
-                    Err(e) => return Err(e),
-                },
+        for set in [&input.low.set, &input.high.set].into_iter().flatten() {
+            match runner.variant(std::slice::from_ref(set)) {
+                Ok(_) => {}
+                Err(Failure::Usage(m)) => {
+                    rejected = Some(m);
+                    break;
+                }
+                Err(e) => return Err(e),
             }
         }
         match rejected {
@@ -92,8 +90,7 @@ pub fn run(a: SensitivityArgs) -> Outcome {
                 input.name
             )),
             None => {
-                let high = scenarios.pop().flatten();
-                let low = scenarios.pop().flatten();
+                let (low, high) = (input.low.set.clone(), input.high.set.clone());
                 planned.push((input, low, high));
             }
         }
@@ -112,8 +109,11 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         let base_k = runner.tally(base)?.success;
         let mut rows = Vec::new();
         for (input, low, high) in planned {
-            let at = |s: &Option<crate::scenario::Scenario>| match s {
-                Some(s) => runner.tally(s).map(|t| t.success),
+            let at = |set: &Option<String>| match set {
+                Some(set) => {
+                    let (s, _) = runner.variant(std::slice::from_ref(set))?;
+                    runner.tally(&s).map(|t| t.success)
+                }
                 None => Ok(base_k),
             };
             let (low, high) = (at(&low)?, at(&high)?);
