@@ -1027,3 +1027,149 @@ fn memory_does_not_grow_with_threads() {
     );
     assert_eq!(read(p.join("a/summary.csv")), read(p.join("b/summary.csv")));
 }
+
+// ---- item 9: injection into outputs ----
+
+fn contributors_scenario(names: &[&str]) -> String {
+    let mut text = String::from("[scenario]\nname = \"names\"\ntarget = 1000\n");
+    for n in names {
+        text += &format!(
+            "\n[[contributors]]\nname = {}\np_join = 0.5\ntroops = 1000\n",
+            toml_string(n)
+        );
+    }
+    text
+}
+
+/// A TOML basic string.
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out += "\\\"",
+            '\\' => out += "\\\\",
+            c if c.is_control() => out += &format!("\\u{:04X}", c as u32),
+            c => out.push(c),
+        }
+    }
+    out + "\""
+}
+
+#[test]
+fn csv_formula_prefixes_in_names_are_neutralised() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let names = ["=1+2", "+cmd", "-x", "@SUM"];
+    std::fs::write(p.join("f.toml"), contributors_scenario(&names)).unwrap();
+    assert_ok(&run_in(
+        p,
+        &["run", "f.toml", "--trials", "2000", "--quiet", "--out", "r"],
+    ));
+    let mut seen = 0;
+    for entry in std::fs::read_dir(p.join("r")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(&path)
+            .unwrap();
+        for rec in reader.records() {
+            for cell in rec.unwrap().iter() {
+                let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+                assert!(
+                    !risky || cell.parse::<f64>().is_ok(),
+                    "{}: cell {cell:?}",
+                    path.display()
+                );
+                if cell.starts_with('\'') {
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen >= 4, "names not found in the CSVs");
+    assert!(read(p.join("r/contributors.csv")).contains("'=1+2"));
+    assert_ok(&run_in(
+        p,
+        &[
+            "sensitivity",
+            "f.toml",
+            "--trials",
+            "2000",
+            "--quiet",
+            "--out",
+            "s",
+        ],
+    ));
+    let tornado = read(p.join("s/tornado.csv"));
+    for line in tornado.lines().skip(1) {
+        assert!(!line.starts_with(['=', '+', '-', '@']), "{line}");
+    }
+}
+
+#[test]
+fn control_characters_in_name_and_description_are_refused_with_a_location() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let cases = [
+        (
+            "name = \"clear\\u001B[2Jscreen\"\ntarget = 10\n",
+            "scenario.name",
+            2,
+        ),
+        (
+            "name = \"ok\"\ndescription = \"ring\\u0007\"\ntarget = 10\n",
+            "scenario.description",
+            3,
+        ),
+        (
+            "name = \"ok\"\ndescription = \"P(success) 0.2\\rP(success) 0.99\"\ntarget = 10\n",
+            "scenario.description",
+            3,
+        ),
+    ];
+    for (header, key, line) in cases {
+        let text = format!(
+            "[scenario]\n{header}\n[[contributors]]\nname = \"A\"\np_join = 0.5\ntroops = 100\n"
+        );
+        std::fs::write(p.join("c.toml"), text).unwrap();
+        let out = run_in(p, &["check", "c.toml"]);
+        assert_refused(&out, &format!("c.toml:{line}:"));
+        assert!(
+            stderr(&out).contains(&format!(": {key}: ")),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!stderr(&out).contains('\u{1b}') && !stderr(&out).contains('\u{7}'));
+    }
+    // A multi-line description stays valid.
+    let text = "[scenario]\nname = \"ok\"\ndescription = \"\"\"two\nlines\"\"\"\ntarget = 10\n\n[[contributors]]\nname = \"A\"\np_join = 0.5\ntroops = 100\n";
+    std::fs::write(p.join("c.toml"), text).unwrap();
+    assert_ok(&run_in(p, &["check", "c.toml"]));
+}
+
+#[test]
+fn coalition_labels_tell_a_contributor_named_a_plus_b_from_a_and_b() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    std::fs::write(p.join("c.toml"), contributors_scenario(&["A", "B", "A+B"])).unwrap();
+    assert_ok(&run_in(
+        p,
+        &["run", "c.toml", "--trials", "5000", "--quiet", "--out", "r"],
+    ));
+    let mut reader = csv::Reader::from_path(p.join("r/coalitions.csv")).unwrap();
+    let labels: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[0].to_string())
+        .collect();
+    assert_eq!(labels.len(), 8, "{labels:?}");
+    let mut unique = labels.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 8, "{labels:?}");
+    assert!(labels.contains(&"A+B".to_string()), "{labels:?}");
+    assert!(labels.contains(&"\"A+B\"".to_string()), "{labels:?}");
+    assert!(labels.contains(&"A+B+\"A+B\"".to_string()), "{labels:?}");
+}

@@ -16,6 +16,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{Failure, Outcome};
+use crate::output::csv_files::neutralise;
 use crate::output::own_file;
 use crate::output::run_record::RunRecord;
 use crate::stats::results::Cell;
@@ -410,10 +411,10 @@ fn write_csv(
     for l in lines {
         w.write_record([
             l.file.to_string(),
-            l.contributor.clone(),
-            l.metric.clone(),
-            l.a.clone(),
-            l.b.clone(),
+            neutralise(&l.contributor).into_owned(),
+            neutralise(&l.metric).into_owned(),
+            neutralise(&l.a).into_owned(),
+            neutralise(&l.b).into_owned(),
             l.difference().unwrap_or_default(),
             opt(l.result.map(|r| r.low)),
             opt(l.result.map(|r| r.high)),

@@ -10,6 +10,7 @@ use clap::Args;
 
 use super::{Failure, Outcome};
 use crate::output::charts::write_tornado_chart;
+use crate::output::csv_files::neutralise;
 use crate::output::folder;
 use crate::output::run_record::RunRecord;
 use crate::stats::results::Cell;
@@ -151,9 +152,9 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         ])?;
         for r in &rows {
             w.write_record([
-                r.input.name.clone(),
-                r.input.low.label.clone(),
-                r.input.high.label.clone(),
+                neutralise(&r.input.name).into_owned(),
+                neutralise(&r.input.low.label).into_owned(),
+                neutralise(&r.input.high.label).into_owned(),
                 Cell::Num(r.p(r.low)).text(),
                 Cell::Num(r.p(r.high)).text(),
                 Cell::Num(r.swing()).text(),

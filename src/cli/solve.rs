@@ -10,6 +10,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{Failure, Outcome};
+use crate::output::csv_files::neutralise;
 use crate::output::own_file;
 use crate::stats::results::Cell;
 use crate::whatif::decimal::{Decimal, fixed};
@@ -348,7 +349,10 @@ fn write_csv(
             r
         }
     };
-    w.write_record(&answer_row).context("writing the CSV")?;
+    let safe =
+        |r: &[String]| -> Vec<String> { r.iter().map(|c| neutralise(c).into_owned()).collect() };
+    w.write_record(safe(&answer_row))
+        .context("writing the CSV")?;
     for s in steps {
         let mut r = vec![
             s.phase.to_string(),
@@ -358,7 +362,7 @@ fn write_csv(
         ];
         r.extend(measure_cells(&s.measure));
         r.push(String::new());
-        w.write_record(&r).context("writing the CSV")?;
+        w.write_record(safe(&r)).context("writing the CSV")?;
     }
     let bytes = w.into_inner().context("writing the CSV")?;
     own_file::write_atomic(path, &bytes)?;

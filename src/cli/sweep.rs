@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Failure, Outcome};
 use crate::output::charts::write_sweep_chart;
+use crate::output::csv_files::neutralise;
 use crate::output::own_file;
 use crate::stats::results::{self, Cell};
 use crate::whatif::grid::{self, Axis};
@@ -369,8 +370,15 @@ pub fn run(a: SweepArgs) -> Outcome {
             ))
         })?;
         let n = axes.len();
-        let index: std::collections::HashMap<Vec<&str>, usize> =
-            (0..points).map(|k| (grid::point(&axes, k), k)).collect();
+        // Keys as the rows hold them (text values neutralised for spreadsheets).
+        let key_of = |k: usize| -> Vec<String> {
+            grid::point(&axes, k)
+                .iter()
+                .map(|v| neutralise(v).into_owned())
+                .collect()
+        };
+        let index: std::collections::HashMap<Vec<String>, usize> =
+            (0..points).map(|k| (key_of(k), k)).collect();
         let empty = std::fs::metadata(&partial).is_ok_and(|m| m.len() == 0);
         let rows = if empty {
             Vec::new()
@@ -378,7 +386,7 @@ pub fn run(a: SweepArgs) -> Outcome {
             read_partial(&partial, &header)?
         };
         for row in rows {
-            let key: Vec<&str> = row[..n].iter().map(String::as_str).collect();
+            let key: Vec<String> = row[..n].to_vec();
             let Some(&k) = index.get(&key) else {
                 return Err(Failure::Usage(format!(
                     "cannot resume from {}: the row for {} is not a point of this grid",
@@ -439,7 +447,7 @@ pub fn run(a: SweepArgs) -> Outcome {
             let tally = runner.tally(&variant(k)?)?;
             let mut row: Vec<String> = grid::point(&axes, k)
                 .iter()
-                .map(|v| v.to_string())
+                .map(|v| neutralise(v).into_owned())
                 .collect();
             row.extend(metric_cells(&results::summary(&tally)));
             file.write_all(&csv_line(&row)?)

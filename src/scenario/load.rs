@@ -245,8 +245,28 @@ fn header(src: &Sources<'_>, node: &Node<'_>) -> Result<Header> {
             "the scenario name must not be empty",
         ));
     }
+    if name.chars().any(char::is_control) {
+        return Err(src.err(
+            &name_node.span(),
+            &at("name"),
+            "the scenario name must not contain control characters such as escapes, newlines or tabs",
+        ));
+    }
     let description = match t.get("description") {
-        Some(n) => Some(string(src, n, &at("description"), "free text (a string)")?.to_string()),
+        Some(n) => {
+            let d = string(src, n, &at("description"), "free text (a string)")?;
+            // Lines and tabs are text; other control characters (escapes,
+            // bells, carriage returns) could rewrite what a terminal shows.
+            if d.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+                return Err(src.err(
+                    &n.span(),
+                    &at("description"),
+                    "the description must not contain control characters other than newlines and tabs \
+                     (such as escapes, bells or carriage returns)",
+                ));
+            }
+            Some(d.to_string())
+        }
         None => None,
     };
     if let Some(n) = t.get("format") {
