@@ -1173,3 +1173,48 @@ fn coalition_labels_tell_a_contributor_named_a_plus_b_from_a_and_b() {
     assert!(labels.contains(&"\"A+B\"".to_string()), "{labels:?}");
     assert!(labels.contains(&"A+B+\"A+B\"".to_string()), "{labels:?}");
 }
+
+#[test]
+fn a_set_name_that_creates_a_duplicate_names_the_right_source() {
+    let d = with_tutorial();
+    let out = run_in(
+        d.path(),
+        &[
+            "check",
+            "t.toml",
+            "--set",
+            "contributors.Indonesia.name=Pakistan",
+        ],
+    );
+    assert_refused(&out, "named by --set contributors.Indonesia.name=Pakistan");
+    let out = run_in(
+        d.path(),
+        &[
+            "check",
+            "t.toml",
+            "--set",
+            "contributors.Pakistan.name=Indonesia",
+        ],
+    );
+    assert_refused(&out, "also contributors[0] at t.toml:");
+}
+
+#[test]
+fn a_scenario_named_dot_dot_toml_does_not_write_into_results_itself() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    std::fs::write(p.join("..toml"), tutorial_text()).unwrap();
+    assert_ok(&run_in(
+        p,
+        &["run", "..toml", "--trials", "1000", "--quiet"],
+    ));
+    let inside = listing(&p.join("results"));
+    assert_eq!(inside.len(), 1, "{inside:?}");
+    assert!(inside[0].starts_with("scenario"), "{inside:?}");
+    assert!(
+        p.join("results")
+            .join(&inside[0])
+            .join("summary.csv")
+            .exists()
+    );
+}

@@ -168,9 +168,7 @@ pub fn run_shard(a: &RunArgs, inputs: &Inputs, st: &Settings, k: u64, n: u64) ->
     let dir = match &a.out {
         Some(d) => d.clone(),
         None => {
-            let stem = Path::new(&inputs.file)
-                .file_stem()
-                .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+            let stem = crate::whatif::runner::stem(Path::new(&inputs.file));
             PathBuf::from("results").join(format!(
                 "{stem}-{}-parts",
                 pipeline::inputs_hash(inputs, st)

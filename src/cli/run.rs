@@ -109,8 +109,7 @@ pub fn settings(a: &RunArgs, inputs: &Inputs) -> Result<Settings, Failure> {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+    crate::whatif::runner::stem(path)
 }
 
 /// The result folder of one scenario.
