@@ -236,16 +236,37 @@ fn read_part(path: &Path) -> Result<Part, Failure> {
             "above the limit of {MAX_PART_BYTES} bytes for a part file"
         )));
     }
+    parse_part(&text).map_err(refuse)
+}
+
+/// A part file's text read and checked on its own (its numbering, its
+/// scenario text against the hash, its counts); Err says why it is not a
+/// part muster wrote.
+pub fn parse_part(text: &str) -> Result<Part, String> {
     let part: Part =
-        serde_json::from_str(&text).map_err(|e| refuse(format!("not a muster part file: {e}")))?;
+        serde_json::from_str(text).map_err(|e| format!("not a muster part file: {e}"))?;
     if part.format != PART_FORMAT {
-        return Err(refuse(format!(
-            "part format {} is not {PART_FORMAT}",
-            part.format
-        )));
+        return Err(format!("part format {} is not {PART_FORMAT}", part.format));
     }
-    check_part(&part).map_err(refuse)?;
+    check_part(&part)?;
     Ok(part)
+}
+
+/// The scenario a part was run with, and the part's tally checked against
+/// its shape and added into an empty one with checked arithmetic.
+pub fn tally_of(part: &Part) -> Result<(crate::scenario::Scenario, Tally), String> {
+    let overrides = part
+        .overrides
+        .iter()
+        .map(|o| Override::parse(o))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    let scenario = parse_scenario(&part.scenario_text, &part.scenario_file, &overrides)
+        .map_err(|e| e.to_string())?;
+    let mut tally = engine::empty_tally(&scenario);
+    check_shape(part, &tally)?;
+    add_checked(&mut tally, &part.tally).ok_or("adding its counts overflows 64 bits")?;
+    Ok((scenario, tally))
 }
 
 /// Trials in the batches of shard k of n.
