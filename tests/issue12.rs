@@ -972,6 +972,7 @@ fn threads_beyond_the_limit_are_refused_at_once() {
 }
 
 /// Peak memory (KB) of a muster run with `args`.
+#[allow(clippy::zombie_processes, reason = "wait4 reaps the child")]
 fn peak_kb(dir: &Path, args: &[&str]) -> i64 {
     let child = muster()
         .args(args)

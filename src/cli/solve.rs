@@ -286,7 +286,7 @@ fn variant_at(
 }
 
 fn write_csv(
-    path: &PathBuf,
+    path: &std::path::Path,
     goal: &Goal,
     answer: &Answer,
     steps: &[Step],

@@ -472,9 +472,8 @@ pub fn run(a: SweepArgs) -> Outcome {
         write_sweep_chart(&out, &header[..axes.len()], &tmp)
             .and_then(|_| Ok(std::fs::rename(&tmp, &chart_path)?))
             .map(|_| true)
-            .map_err(|e| {
+            .inspect_err(|_| {
                 std::fs::remove_file(&tmp).ok();
-                e
             })
             .with_context(|| format!("drawing {}", chart_path.display()))?
     } else {
