@@ -1219,3 +1219,18 @@ fn a_scenario_named_dot_dot_toml_does_not_write_into_results_itself() {
             .exists()
     );
 }
+
+/// Found by fuzzing merge_part: text from the part went into the refusal as
+/// it was, so a newline in it made the message two lines.
+#[test]
+fn merge_refuses_a_part_with_control_characters_in_one_line() {
+    merge_edited(|v| v["format"] = "muster\npart".into(), "part format");
+    merge_edited(
+        |v| v["scenario_file"] = "t.toml\u{1b}[2J".into(),
+        "control characters",
+    );
+    merge_edited(
+        |v| v["overrides"] = serde_json::json!(["scenario.target=1\nerror: forged"]),
+        "control characters",
+    );
+}

@@ -246,7 +246,10 @@ pub fn parse_part(text: &str) -> Result<Part, String> {
     let part: Part =
         serde_json::from_str(text).map_err(|e| format!("not a muster part file: {e}"))?;
     if part.format != PART_FORMAT {
-        return Err(format!("part format {} is not {PART_FORMAT}", part.format));
+        return Err(format!(
+            "part format {:?} is not {PART_FORMAT}",
+            part.format
+        ));
     }
     check_part(&part)?;
     Ok(part)
@@ -282,6 +285,21 @@ fn shard_trials(trials: u64, k: u64, n: u64) -> u64 {
 /// against the hash, and counts that a run of its trials can produce.
 /// Shapes are checked against the scenario in [`check_shape`].
 fn check_part(p: &Part) -> Result<(), String> {
+    // Text a part carries is printed in messages and records: no control
+    // characters (a newline or an escape would forge or garble output).
+    let texts = [
+        ("scenario_file", &p.scenario_file),
+        ("scenario_sha256", &p.scenario_sha256),
+        ("version", &p.version),
+    ];
+    for (key, text) in texts
+        .into_iter()
+        .chain(p.overrides.iter().map(|o| ("overrides", o)))
+    {
+        if text.chars().any(char::is_control) {
+            return Err(format!("its {key} {text:?} holds control characters"));
+        }
+    }
     if p.shards == 0 || p.shards > MAX_SHARDS {
         return Err(format!(
             "shard count {} is outside 1 to {MAX_SHARDS}",
