@@ -355,7 +355,25 @@ pub fn run(a: CompareArgs) -> Outcome {
 
 /// The first 12 characters of a hash as written (any text, cut between characters).
 fn short(hash: &str) -> String {
-    hash.chars().take(12).collect()
+    printable(&hash.chars().take(12).collect::<String>())
+}
+
+/// Text read from a result folder, with control characters escaped, so that
+/// a crafted run.toml or CSV cannot act on the terminal.
+fn printable(text: &str) -> String {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    } else {
+        text.to_string()
+    }
 }
 
 fn warn(a: &Run, b: &Run) {
@@ -363,9 +381,9 @@ fn warn(a: &Run, b: &Run) {
     if x.scenario_sha256 != y.scenario_sha256 {
         crate::errln!(
             "warning: the runs differ in scenario: {} (sha256 {}) and {} (sha256 {})",
-            x.scenario_file,
+            printable(&x.scenario_file),
             short(&x.scenario_sha256),
-            y.scenario_file,
+            printable(&y.scenario_file),
             short(&y.scenario_sha256)
         );
     }
@@ -381,7 +399,7 @@ fn warn(a: &Run, b: &Run) {
             if o.is_empty() {
                 "none".to_string()
             } else {
-                o.join(" ")
+                printable(&o.join(" "))
             }
         };
         crate::errln!(
@@ -434,13 +452,13 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
         crate::outln!(
             "{label}: {} ({}, seed {}, {} trials{})",
             r.dir.display(),
-            r.rec.scenario_name,
+            printable(&r.rec.scenario_name),
             r.rec.seed,
             r.rec.trials,
             if r.rec.overrides.is_empty() {
                 String::new()
             } else {
-                format!(", --set {}", r.rec.overrides.join(" --set "))
+                format!(", --set {}", printable(&r.rec.overrides.join(" --set ")))
             }
         );
     }
@@ -483,7 +501,7 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
             current = Some(l.file);
         }
         if l.metric == "p_joined" {
-            crate::outln!("  {}", l.contributor);
+            crate::outln!("  {}", printable(&l.contributor));
         }
         let indent = if l.contributor.is_empty() {
             "  "

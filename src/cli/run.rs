@@ -52,22 +52,28 @@ pub struct RunArgs {
 /// The most trials a run may ask for.
 pub const MAX_TRIALS: u64 = 1_000_000_000_000;
 
-/// `--threads` may ask for at most this many threads per core.
+/// `--threads` may ask for at most this many threads per core, or
+/// [`THREADS_ALWAYS_ALLOWED`] on a machine with few cores.
 pub const THREADS_PER_CORE: usize = 4;
+/// A `--threads` every machine accepts, so that a command line works alike on
+/// a laptop and a cluster node.
+pub const THREADS_ALWAYS_ALLOWED: usize = 64;
 
 /// The worker threads to run: `--threads` checked against its limits (at
-/// least 1, at most [`THREADS_PER_CORE`] per core), then no more than the
+/// least 1, at most [`THREADS_PER_CORE`] per core or 64), then no more than the
 /// cores. Results do not depend on the count, and each worker keeps its own
 /// tallies (a personnel histogram of up to 80 MB), so workers beyond the
 /// cores would cost memory and time and gain nothing.
 pub fn threads(requested: Option<usize>) -> Result<usize, Failure> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let limit = cores.saturating_mul(THREADS_PER_CORE);
+    let limit = cores
+        .saturating_mul(THREADS_PER_CORE)
+        .max(THREADS_ALWAYS_ALLOWED);
     match requested {
         Some(0) => Err(Failure::Usage("--threads must be at least 1".into())),
         Some(t) if t > limit => Err(Failure::Usage(format!(
-            "--threads {t} is above the limit of {limit} ({THREADS_PER_CORE} per core, {cores} cores); \
-             muster runs at most one worker per core"
+            "--threads {t} is above the limit of {limit} ({THREADS_PER_CORE} per core on {cores} cores, \
+             at least {THREADS_ALWAYS_ALLOWED}); muster runs at most one worker per core"
         ))),
         Some(t) => Ok(t.min(cores)),
         None => Ok(cores),
