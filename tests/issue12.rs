@@ -1234,3 +1234,40 @@ fn merge_refuses_a_part_with_control_characters_in_one_line() {
         "control characters",
     );
 }
+
+#[test]
+fn a_full_disk_leaves_the_partial_file_of_a_sweep_as_it_was() {
+    if !can_mount() {
+        eprintln!("skipped: no user namespaces to mount a file system in");
+        return;
+    }
+    let d = with_tutorial();
+    let p = d.path();
+    assert_ok(&run_in(p, &sweep_args("s.csv", &[])));
+    let full = read(p.join("s.csv"));
+    let two: String = full.lines().take(2).map(|l| format!("{l}\n")).collect();
+    std::fs::create_dir(p.join("small")).unwrap();
+    // On a 64 KB file system, filled up, the sweep cannot rewrite its
+    // partial file; the one there must keep its rows for --resume.
+    let script = r#"
+        m="$0"
+        mount -t tmpfs -o size=64k none small || exit 3
+        cp t.toml s.csv.sweep.toml small/
+        mv small/s.csv.sweep.toml small/e.csv.sweep.toml
+        cp part small/e.csv.partial
+        cd small
+        head -c 1000000 /dev/zero > filler 2>/dev/null
+        "$m" sweep t.toml --trials 1000 --quiet --vary scenario.target=1000:3000:1000 --out e.csv --resume
+        echo "status $?"
+        cat e.csv.partial
+    "#;
+    std::fs::write(p.join("part"), &two).unwrap();
+    let out = Command::new("unshare")
+        .args(["-rm", "sh", "-c", script, env!("CARGO_BIN_EXE_muster")])
+        .current_dir(p)
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("status 1"), "{text}\n{}", stderr(&out));
+    assert!(text.ends_with(&two), "the partial file changed: {text}");
+}
