@@ -1271,3 +1271,39 @@ fn a_full_disk_leaves_the_partial_file_of_a_sweep_as_it_was() {
     assert!(text.contains("status 1"), "{text}\n{}", stderr(&out));
     assert!(text.ends_with(&two), "the partial file changed: {text}");
 }
+
+#[test]
+fn a_fifo_where_muster_reads_its_own_files_does_not_hang() {
+    let d = with_tutorial();
+    let p = d.path();
+    assert_ok(&run_in(
+        p,
+        &["run", "t.toml", "--trials", "1000", "--quiet", "--out", "a"],
+    ));
+    std::fs::create_dir(p.join("r")).unwrap();
+    let mkfifo = |path: PathBuf| {
+        let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    };
+    mkfifo(p.join("r/run.toml"));
+    mkfifo(p.join("s.csv.sweep.toml"));
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["run", "t.toml", "--trials", "1000", "--quiet", "--out", "r"],
+            "refusing",
+        ),
+        (&["compare", "a", "r"], "not a regular file"),
+        (&sweep_args("s.csv", &[]), "not a regular file"),
+    ];
+    for (args, needle) in cases {
+        let child = muster()
+            .args(args)
+            .current_dir(p)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        assert_refused(&wait_at_most(child, Duration::from_secs(20)), needle);
+    }
+}

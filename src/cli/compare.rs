@@ -70,8 +70,9 @@ impl Csv {
                 dir.display()
             ))
         };
-        let mut r = csv::Reader::from_path(&path)
+        let text = own_file::read_regular(&path)
             .map_err(|_| not_result(format!("it has no readable {name}")))?;
+        let mut r = csv::Reader::from_reader(text.as_bytes());
         let header: Vec<String> = r
             .headers()
             .map_err(|e| not_result(format!("{name}: {e}")))?

@@ -209,7 +209,7 @@ impl SweepFiles {
 
 /// A sweep record muster wrote, or why the file is not one.
 fn read_record(path: &Path) -> Result<SweepRecord, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let text = own_file::read_regular(path).map_err(|e| format!("cannot read it: {e}"))?;
     toml::from_str(&text).map_err(|_| "it is not a sweep record muster wrote".to_string())
 }
 

@@ -129,11 +129,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OwnFileError> {
     })
 }
 
+/// Opens a file for reading without blocking (a FIFO put where a file of
+/// muster's should be must not hang it) and only when it is a regular file.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    Ok(file)
+}
+
+/// A regular file's text (see [`open_regular`]).
+pub fn read_regular(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    open_regular(path)?.read_to_string(&mut text)?;
+    Ok(text)
+}
+
 /// The first line of a file (at most 64 KB read), without its line end.
 pub fn first_line(path: &Path) -> Option<String> {
     use std::io::Read;
     let mut buf = Vec::new();
-    std::fs::File::open(path)
+    open_regular(path)
         .ok()?
         .take(64 * 1024)
         .read_to_end(&mut buf)

@@ -43,7 +43,7 @@ impl RunRecord {
 
     pub fn read(dir: &Path) -> Result<RunRecord> {
         let path = dir.join("run.toml");
-        let text = std::fs::read_to_string(&path)
+        let text = super::own_file::read_regular(&path)
             .with_context(|| format!("{}: cannot read", path.display()))?;
         toml::from_str(&text)
             .with_context(|| format!("{}: not a muster run record", path.display()))
