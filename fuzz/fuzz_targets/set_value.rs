@@ -30,7 +30,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(!e.to_string().contains('\n'), "error spans lines: {e}");
         if let Some(set) = e.file.strip_prefix("--set ") {
             // The column is inside the override's text.
-            assert!(e.column <= set.chars().count() + 1, "column past the end: {e}");
+            assert!(
+                e.column <= set.chars().count() + 1,
+                "column past the end: {e}"
+            );
         } else {
             assert_eq!(e.file, "tutorial.toml", "{e}");
             assert!(e.line <= BASE.lines().count() + 1, "line past the end: {e}");
