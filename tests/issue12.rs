@@ -1307,3 +1307,41 @@ fn a_fifo_where_muster_reads_its_own_files_does_not_hang() {
         assert_refused(&wait_at_most(child, Duration::from_secs(20)), needle);
     }
 }
+
+#[test]
+fn a_destination_that_will_be_refused_is_refused_before_the_run() {
+    let d = with_tutorial();
+    let p = d.path();
+    std::fs::create_dir(p.join("mine")).unwrap();
+    std::fs::write(p.join("mine/notes.txt"), "x").unwrap();
+    let start = Instant::now();
+    // A trillion trials would take hours: the refusal must come first.
+    let out = run_in(
+        p,
+        &[
+            "run",
+            "t.toml",
+            "--trials",
+            "1000000000000",
+            "--quiet",
+            "--out",
+            "mine",
+        ],
+    );
+    assert_refused(&out, "refusing to write into");
+    let out = run_in(
+        p,
+        &[
+            "sensitivity",
+            "t.toml",
+            "--trials",
+            "1000000000000",
+            "--quiet",
+            "--out",
+            "mine",
+        ],
+    );
+    assert_refused(&out, "refusing to write into");
+    assert!(start.elapsed() < Duration::from_secs(20));
+    assert_eq!(listing(p), ["mine", "t.toml"]);
+}

@@ -540,6 +540,8 @@ fn add_checked(total: &mut Tally, o: &Tally) -> Option<()> {
 }
 
 pub fn run(a: MergeArgs) -> Outcome {
+    crate::output::folder::precheck(&a.out, a.force)
+        .map_err(|e| Failure::Usage(format!("{e:#}")))?;
     let parts: Vec<(PathBuf, Part)> = a
         .parts
         .iter()

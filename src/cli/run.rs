@@ -176,6 +176,13 @@ pub fn run(a: RunArgs) -> Outcome {
         let st = settings(&a, &inputs)?;
         loaded.push((p, inputs, st));
     }
+    // Refuse a destination before running anything, not after.
+    if a.shard.is_none() {
+        for (path, inputs, st) in &loaded {
+            crate::output::folder::precheck(&destination(&a, path, inputs, st), a.force)
+                .map_err(|e| Failure::Usage(format!("{e:#}")))?;
+        }
+    }
     for (path, inputs, st) in loaded {
         if let Some(spec) = &a.shard {
             let (k, n) = merge::parse_shard(spec, a.shard_count)?;

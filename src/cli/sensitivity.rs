@@ -62,6 +62,10 @@ pub fn run(a: SensitivityArgs) -> Outcome {
     }
     let runner = Runner::new(&a.run)?;
     let quiet = a.run.quiet;
+    let dest = a.out.clone().unwrap_or_else(|| {
+        PathBuf::from("results").join(format!("{}-sensitivity", stem(&a.run.scenario)))
+    });
+    folder::precheck(&dest, a.force).map_err(|e| Failure::Usage(format!("{e:#}")))?;
     let base = &runner.inputs.scenario;
     let written = Written::new(&runner.inputs.text, &runner.inputs.overrides);
     let (all, mut notes) = inputs(base, &written, a.delta);
@@ -134,9 +138,6 @@ pub fn run(a: SensitivityArgs) -> Outcome {
             .then_with(|| x.input.name.cmp(&y.input.name))
     });
 
-    let dest = a.out.clone().unwrap_or_else(|| {
-        PathBuf::from("results").join(format!("{}-sensitivity", stem(&a.run.scenario)))
-    });
     let staging = folder::prepare(&dest, a.force).map_err(|e| Failure::Usage(format!("{e:#}")))?;
     let written = (|| -> anyhow::Result<()> {
         let csv_path = staging.tmp.join("tornado.csv");

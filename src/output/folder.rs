@@ -59,30 +59,7 @@ pub fn prepare(dest: &Path, force: bool) -> Result<Staging> {
     };
     std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
     remove_stale_temporaries(&parent, &name);
-    let (mut foreign, mut previous) = (Vec::new(), Vec::new());
-    if dest.exists() {
-        if !dest.is_dir() {
-            bail!(
-                "{} exists and is not a folder; choose another --out",
-                dest.display()
-            );
-        }
-        // A run.toml is ours only when it is a muster run record.
-        let record = RunRecord::read(&dest).ok();
-        let ours = record.as_ref().map(|r| r.files.clone()).unwrap_or_default();
-        for entry in std::fs::read_dir(&dest)? {
-            let f = entry?.file_name().to_string_lossy().into_owned();
-            if (f == "run.toml" && record.is_some()) || ours.contains(&f) {
-                previous.push(f);
-            } else {
-                foreign.push(f);
-            }
-        }
-        foreign.sort();
-        if !foreign.is_empty() && !force {
-            return Err(refuse(&dest, &foreign));
-        }
-    }
+    let (foreign, previous) = contents(&dest, force)?;
     let tmp = parent.join(format!(".{name}{TMP_MARK}{}", std::process::id()));
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).ok();
@@ -95,6 +72,72 @@ pub fn prepare(dest: &Path, force: bool) -> Result<Staging> {
         previous,
         force,
     })
+}
+
+/// What the destination holds: files muster did not write, and its own
+/// files. Refuses a destination that is not a folder, and one holding other
+/// files unless `force`.
+fn contents(dest: &Path, force: bool) -> Result<(Vec<String>, Vec<String>)> {
+    let (mut foreign, mut previous) = (Vec::new(), Vec::new());
+    if dest.exists() {
+        if !dest.is_dir() {
+            bail!(
+                "{} exists and is not a folder; choose another --out",
+                dest.display()
+            );
+        }
+        // A run.toml is ours only when it is a muster run record.
+        let record = RunRecord::read(dest).ok();
+        let ours = record.as_ref().map(|r| r.files.clone()).unwrap_or_default();
+        for entry in std::fs::read_dir(dest)? {
+            let f = entry?.file_name().to_string_lossy().into_owned();
+            if (f == "run.toml" && record.is_some()) || ours.contains(&f) {
+                previous.push(f);
+            } else {
+                foreign.push(f);
+            }
+        }
+        foreign.sort();
+        if !foreign.is_empty() && !force {
+            return Err(refuse(dest, &foreign));
+        }
+    }
+    Ok((foreign, previous))
+}
+
+/// Checks, before a run, what [`prepare`] will check after it, without
+/// writing anything: that the destination can be a result folder, holds no
+/// files muster did not write (unless `force`), and that the folder it goes
+/// in may be written. A long run is then not wasted on a refusal.
+pub fn precheck(dest: &Path, force: bool) -> Result<()> {
+    let dest = resolve(dest)?;
+    if dest.file_name().is_none() {
+        bail!("{}: not a folder name", dest.display());
+    }
+    contents(&dest, force)?;
+    let mut folder = dest.parent().map(Path::to_path_buf);
+    // The nearest folder that exists is where muster will create.
+    while let Some(f) = folder {
+        let f = if f.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            f
+        };
+        if f.is_dir() {
+            if !super::own_file::writable(&f) {
+                bail!(
+                    "creating in {}: Permission denied (os error 13)",
+                    f.display()
+                );
+            }
+            break;
+        }
+        if f.exists() {
+            bail!("{} is not a folder; choose another --out", f.display());
+        }
+        folder = f.parent().map(Path::to_path_buf);
+    }
+    Ok(())
 }
 
 /// The destination as a path whose last component names the folder itself:
