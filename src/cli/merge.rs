@@ -545,7 +545,12 @@ pub fn run(a: MergeArgs) -> Outcome {
     let parts: Vec<(PathBuf, Part)> = a
         .parts
         .iter()
-        .map(|p| read_part(p).map(|x| (p.clone(), x)))
+        .map(|p| {
+            if super::progress::interrupted() {
+                return Err(Failure::Interrupted);
+            }
+            read_part(p).map(|x| (p.clone(), x))
+        })
         .collect::<Result<_, _>>()?;
     let (first_path, first) = &parts[0];
     let mut seen = std::collections::BTreeMap::<u64, &PathBuf>::new();
