@@ -285,7 +285,7 @@ fn compare_with_a_non_ascii_scenario_sha256_does_not_panic() {
         .to_string();
     std::fs::write(
         p.join("b/run.toml"),
-        rec.replace(&sha, "scenario_sha256 = \"ééééééééééééé\""),
+        rec.replace(&sha, "scenario_sha256 = \"aéééééééééééé\""),
     )
     .unwrap();
     let out = run_in(p, &["compare", "a", "b"]);
@@ -497,30 +497,27 @@ fn two_parts(p: &Path) -> [PathBuf; 2] {
 }
 
 /// Edits part 2 with `edit`, then merges; the merge must be refused naming it.
-fn merge_edited(edit: impl FnOnce(&mut serde_json::Value), needle: &str) {
+fn merge_edited(edit: impl Fn(&mut serde_json::Value), needle: &str) {
+    merge_edited_parts(&[2], edit, needle);
+}
+
+/// Edits the parts numbered in `which` with `edit`, then merges; the merge
+/// must be refused naming the first of them.
+fn merge_edited_parts(which: &[usize], edit: impl Fn(&mut serde_json::Value), needle: &str) {
     let d = with_tutorial();
     let p = d.path();
-    let [one, two] = two_parts(p);
-    let mut v: serde_json::Value = serde_json::from_str(&read(&two)).unwrap();
-    edit(&mut v);
-    std::fs::write(&two, serde_json::to_string(&v).unwrap()).unwrap();
-    let out = run_in(
-        p,
-        &[
-            "merge",
-            one.to_str().unwrap(),
-            two.to_str().unwrap(),
-            "--quiet",
-            "--out",
-            "m",
-        ],
-    );
+    let parts = two_parts(p);
+    for &k in which {
+        let path = &parts[k - 1];
+        let mut v: serde_json::Value = serde_json::from_str(&read(path)).unwrap();
+        edit(&mut v);
+        std::fs::write(path, serde_json::to_string(&v).unwrap()).unwrap();
+    }
+    let (one, two) = (parts[0].to_str().unwrap(), parts[1].to_str().unwrap());
+    let out = run_in(p, &["merge", one, two, "--quiet", "--out", "m"]);
     assert_refused(&out, needle);
-    assert!(
-        stderr(&out).contains("part-2-of-2.json"),
-        "{}",
-        stderr(&out)
-    );
+    let named = format!("part-{}-of-2.json", which[0]);
+    assert!(stderr(&out).contains(&named), "{}", stderr(&out));
     assert!(!p.join("m").exists());
 }
 
@@ -585,12 +582,18 @@ fn merge_refuses_a_tally_with_fewer_contributors_or_conditions() {
 
 #[test]
 fn merge_refuses_a_part_numbered_shard_0() {
-    merge_edited(|v| v["shard"] = 0.into(), "shard 0 of 2");
+    // Shard 1 of 2 renumbered 0: it used to pass as shard 1.
+    merge_edited_parts(&[1], |v| v["shard"] = 0.into(), "shard 0 of 2");
 }
 
 #[test]
 fn merge_refuses_a_part_claiming_a_trillion_shards() {
-    merge_edited(|v| v["shards"] = 1_000_000_000_000u64.into(), "shard count");
+    // Both parts agree on the count, which used to size an 8 TB table.
+    merge_edited_parts(
+        &[1, 2],
+        |v| v["shards"] = 1_000_000_000_000u64.into(),
+        "shard count",
+    );
 }
 
 #[test]
