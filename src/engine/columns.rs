@@ -139,8 +139,10 @@ pub(super) fn tally_contributors(
         for t in 0..len {
             let missing = 0u64.wrapping_sub(!sc.arrived[t] >> i & 1);
             let open = 0u64.wrapping_sub((sc.willing[t] & !sc.vetoed[t]) >> i & 1);
-            let mut fails = condition_fails(s, plan, sc, i, t);
-            if !cp.coalition_clauses.is_empty() && missing != 0 {
+            // One that joined has the one reason `late`: no clause counts.
+            let joined_i = 0u64.wrapping_sub(sc.joined[t] >> i & 1);
+            let mut fails = condition_fails(s, plan, sc, i, t) & !joined_i;
+            if !cp.coalition_clauses.is_empty() && missing & !joined_i != 0 {
                 let joined_t = sc.joined[t];
                 let states = &sc.states[t * c..t * c + c];
                 let committed = if cp.reads_committed {
@@ -187,7 +189,9 @@ fn tally_clause_blockers_slowly(
         let (joined, states) = (sc.joined[t], &sc.states[t * c..t * c + c]);
         let committed = committed_others(sc, t, joined, i);
         let mut first_taken = sc.willing[t] >> i & 1 == 0 || sc.vetoed[t] >> i & 1 == 1;
-        for (k, clause) in clauses.iter().enumerate() {
+        // One that joined has the one reason `late`: no clause counts.
+        let clauses_count = joined >> i & 1 == 0;
+        for (k, clause) in clauses.iter().enumerate().filter(|_| clauses_count) {
             if !clause.expr.holds(states, joined, committed) {
                 ct.any[2 + k] += 1;
                 if !first_taken {

@@ -9,6 +9,7 @@ mod columns;
 mod draw;
 mod gate;
 pub mod plan;
+pub mod reference;
 pub mod sample;
 pub mod streams;
 mod trial;

@@ -32,7 +32,8 @@ pub struct ContributorExact {
     pub m1_joined: f64,
     pub m2_joined: f64,
     pub p_pivotal: f64,
-    /// P(joined, late, and a clause fails against the final coalition).
+    /// P(joined, late, and a clause of its own fails against the final
+    /// coalition): its one reason is still `late`.
     pub p_late_clause_first: f64,
     /// (reason, p_first, p_any) in the order of blockers.csv.
     pub blockers: Vec<(String, f64, f64)>,
@@ -529,13 +530,15 @@ fn accumulate(
         if arrived {
             ce.p_arrived += p;
         } else {
-            // Which reasons hold, in blockers.csv order.
+            // Which reasons hold, in blockers.csv order. One that joined
+            // has the one reason `late` (spec section 2), even when a clause
+            // of its own has since turned false as others joined.
             let committed = committed(d, &joined, i);
-            let mut holds = vec![!d[i].willing, d[i].vetoed];
+            let mut holds = vec![!joined[i] && !d[i].willing, !joined[i] && d[i].vetoed];
             holds.extend(
                 c.clauses[i]
                     .iter()
-                    .map(|e| !e.eval(states, &joined, committed)),
+                    .map(|e| !joined[i] && !e.eval(states, &joined, committed)),
             );
             if s.horizon.is_some() {
                 // Late: joined, but arriving after the horizon (spec §2).
@@ -545,10 +548,13 @@ fn accumulate(
                 .iter()
                 .position(|&h| h)
                 .unwrap_or_else(|| panic!("contributor {i} did not arrive without a reason"));
-            if joined[i] && first != holds.len() - 1 {
+            if joined[i]
+                && c.clauses[i]
+                    .iter()
+                    .any(|e| !e.eval(states, &joined, committed))
+            {
                 // Joined but late, with a clause that turned false as others
-                // joined after it: spec section 2 lists the clauses before
-                // `late`, so that clause is the first reason.
+                // joined after it: the case the rule above decides.
                 ce.p_late_clause_first += p;
             }
             ce.blockers[first].1 += p;
