@@ -16,10 +16,6 @@ use crate::stats::tally::{Tally, bump};
 /// stopping points of precision mode and the shares of shards.
 pub const BATCH: usize = 4096;
 
-/// The most joint condition states whose trials and successes are tallied
-/// per state and spread over the conditions once per batch.
-const MAX_OUTCOME_WORLDS: usize = 512;
-
 /// Row marker of personnel arriving after the horizon.
 pub(super) const LATE: u16 = u16::MAX;
 
@@ -93,7 +89,7 @@ impl Scratch {
             total: vec![0; BATCH],
             group_sums: vec![0; BATCH * plan.groups.len().max(1)],
             success: vec![0; BATCH],
-            coalition_dense: if n <= 16 {
+            coalition_dense: if plan.dense_coalitions {
                 vec![[0, 0]; 1 << n]
             } else {
                 Vec::new()
@@ -106,9 +102,7 @@ impl Scratch {
                 _ => Vec::new(),
             },
             world_outcomes: match &plan.worlds {
-                Some(w) if w.count <= MAX_OUTCOME_WORLDS && plan.condition_count > 0 => {
-                    vec![[0, 0]; w.count]
-                }
+                Some(w) if plan.world_outcomes => vec![[0, 0]; w.count],
                 _ => Vec::new(),
             },
         }
@@ -142,7 +136,7 @@ pub fn run_batch(
     tally: &mut Tally,
 ) {
     #[cfg(target_arch = "x86_64")]
-    if wide_vectors() {
+    if plan.paths.wide_vectors && wide_vectors() {
         // SAFETY: the processor has the features `run_batch_avx2` enables.
         unsafe { run_batch_avx2(s, plan, streams, first, len, sc, tally) };
         return;
@@ -199,7 +193,7 @@ fn run_batch_body(
 ) {
     draw_conditions(plan, streams, first, len, sc);
     draw_contributors(s, plan, streams, first, len, sc);
-    if plan.cascade {
+    if plan.cascade || !plan.paths.skip_rounds {
         let c = plan.condition_count;
         for t in 0..len {
             let states = &sc.states[t * c..t * c + c];

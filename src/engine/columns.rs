@@ -82,6 +82,7 @@ pub(super) fn tally_contributors(
         let fixed_row = plan.contributors[i]
             .lead
             .fixed_value()
+            .filter(|_| plan.variable_leads >> i & 1 == 0)
             .and_then(|l| plan.rows.row_of(l));
         if let (Some(r), true) = (fixed_row, joined > 0) {
             bump(&mut tl.arriving, r as usize, arrived_sum);
@@ -131,7 +132,7 @@ pub(super) fn tally_contributors(
             }
             continue;
         }
-        if late_shift >= 63 {
+        if late_shift >= 63 || !plan.paths.blocker_masks {
             tally_clause_blockers_slowly(s, plan, sc, i, len, ct);
             continue;
         }

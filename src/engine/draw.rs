@@ -4,6 +4,7 @@
 
 use super::batch::{LATE, Scratch};
 use super::columns::condition_clauses_hold;
+use super::paths::SPARSE_DENSITY;
 use super::plan::{Bernoulli, Plan};
 use super::sample::{unit, whole};
 use super::streams::Streams;
@@ -52,7 +53,7 @@ fn draw_bernoulli(
     states: &[u8],
     masks: &mut [u64],
 ) {
-    if let Some(certain) = b.certain() {
+    if let Some(certain) = b.certain().filter(|_| plan.paths.fixed_values) {
         if certain {
             masks.iter_mut().for_each(|m| *m |= 1 << i);
         }
@@ -60,13 +61,15 @@ fn draw_bernoulli(
     }
     streams.fill(stream, first, words);
     match b {
-        Bernoulli::Fixed(thr) => {
-            // Not certain, so the threshold is below 2³² and fits a word.
-            let thr = *thr as u32;
-            for (m, w) in masks.iter_mut().zip(words.iter()) {
-                *m |= u64::from(*w < thr) << i;
+        Bernoulli::Fixed(thr) => match u32::try_from(*thr) {
+            Ok(thr) => {
+                for (m, w) in masks.iter_mut().zip(words.iter()) {
+                    *m |= u64::from(*w < thr) << i;
+                }
             }
-        }
+            // 2³², probability 1 (when not taken as certain above).
+            Err(_) => masks.iter_mut().for_each(|m| *m |= 1 << i),
+        },
         Bernoulli::Given {
             condition,
             thresholds,
@@ -174,7 +177,11 @@ fn draw_amounts(
 ) {
     // Pledges, delivery and lead times matter only where it may join:
     // when that is rare, sample just those trials (same values).
-    if open * 8 < len {
+    if plan
+        .paths
+        .sparse_sampling
+        .taken(open * SPARSE_DENSITY < len)
+    {
         // Branch-free compaction: every trial is written, only the
         // eligible ones are kept.
         sc.picked.resize(len + 1, 0);
@@ -245,7 +252,11 @@ fn draw_amounts_dense(
     }
 
     let deployed = &mut sc.deployed[i][..len];
-    if let Some(share) = cp.delivery.fixed_value() {
+    if let Some(share) = cp
+        .delivery
+        .fixed_value()
+        .filter(|_| plan.paths.fixed_values)
+    {
         if share == 1.0 {
             deployed.copy_from_slice(pledge);
         } else {
@@ -262,7 +273,7 @@ fn draw_amounts_dense(
     }
 
     let row = &mut sc.row[i][..len];
-    if let Some(lead) = cp.lead.fixed_value() {
+    if let Some(lead) = cp.lead.fixed_value().filter(|_| plan.paths.fixed_values) {
         let r = plan.rows.row_of(lead).unwrap_or(LATE);
         row.fill(r);
         if r == LATE {

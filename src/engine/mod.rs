@@ -8,6 +8,7 @@ pub mod bitcount;
 mod columns;
 mod draw;
 mod gate;
+pub mod paths;
 pub mod plan;
 pub mod reference;
 pub mod sample;
@@ -51,12 +52,26 @@ pub fn run(
     done: &AtomicU64,
     stop: &AtomicBool,
 ) -> Option<Tally> {
-    let plan = Plan::new(s);
+    run_plan(s, &Plan::new(s), seed, trials, batches, threads, done, stop)
+}
+
+/// `run` with a plan of chosen fast paths (`Plan::with_paths`).
+#[allow(clippy::too_many_arguments)]
+pub fn run_plan(
+    s: &Scenario,
+    plan: &Plan,
+    seed: u64,
+    trials: u64,
+    batches: Range<u64>,
+    threads: usize,
+    done: &AtomicU64,
+    stop: &AtomicBool,
+) -> Option<Tally> {
     let streams = Streams::new(seed);
     let next = AtomicU64::new(batches.start);
     let work = || {
         let mut tally = empty_tally(s);
-        let mut scratch = Scratch::new(&plan);
+        let mut scratch = Scratch::new(plan);
         loop {
             let b = next.fetch_add(1, Ordering::Relaxed);
             if b >= batches.end || stop.load(Ordering::Relaxed) {
@@ -64,7 +79,7 @@ pub fn run(
             }
             let first = b * BATCH as u64;
             let len = (trials - first).min(BATCH as u64) as usize;
-            run_batch(s, &plan, &streams, first, len, &mut scratch, &mut tally);
+            run_batch(s, plan, &streams, first, len, &mut scratch, &mut tally);
             done.fetch_add(len as u64, Ordering::Relaxed);
         }
         scratch.flush_coalitions(&mut tally);

@@ -3,6 +3,7 @@
 //! computed once before the first trial.
 
 use super::gate::Gate;
+use super::paths::{self, FastPaths};
 use super::sample::{Sampler, threshold};
 use super::streams::{Draw, stream_id};
 use crate::scenario::{Prob, Scenario, StateProbs};
@@ -89,14 +90,9 @@ pub struct Worlds {
     pub count: usize,
 }
 
-/// The most joint condition states tabulated.
-pub const MAX_WORLDS: usize = 4096;
-
-/// The most joint condition states whose blocker counts are kept apart.
-pub const MAX_BLOCKER_WORLDS: usize = 64;
-
 impl Worlds {
-    fn new(s: &Scenario) -> Option<Worlds> {
+    /// The joint states, when there are at most `limit` of them.
+    fn new(s: &Scenario, limit: usize) -> Option<Worlds> {
         if s.contributors.iter().any(|c| c.requires.len() > 64) {
             return None;
         }
@@ -104,9 +100,7 @@ impl Worlds {
         let mut strides = Vec::new();
         for c in &s.conditions {
             strides.push(count);
-            count = count
-                .checked_mul(c.states.len())
-                .filter(|n| *n <= MAX_WORLDS)?;
+            count = count.checked_mul(c.states.len()).filter(|n| *n <= limit)?;
         }
         Some(Worlds { strides, count })
     }
@@ -204,8 +198,14 @@ pub struct Plan {
     /// contributor i that reads only conditions holds there.
     pub world_open: Option<Vec<u64>>,
     /// Whether blockers of condition-only clauses are counted per joint
-    /// condition state (at most `MAX_BLOCKER_WORLDS` of them).
+    /// condition state.
     pub world_blockers: bool,
+    /// Whether condition tallies are kept per joint condition state.
+    pub world_outcomes: bool,
+    /// Whether coalitions are counted in a dense array.
+    pub dense_coalitions: bool,
+    /// The fast paths chosen for this run.
+    pub paths: FastPaths,
     /// Contributors whose lead time is not fixed (bit i).
     pub variable_leads: u64,
     /// Whether some contributor can be vetoed.
@@ -216,7 +216,13 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The plan with the default fast paths.
     pub fn new(s: &Scenario) -> Plan {
+        Plan::with_paths(s, FastPaths::default())
+    }
+
+    /// The plan with the fast paths `fp` (the results do not depend on them).
+    pub fn with_paths(s: &Scenario, fp: FastPaths) -> Plan {
         let conditions = s
             .condition_order
             .iter()
@@ -262,10 +268,10 @@ impl Plan {
                     .map(|d| stream_id(d, &c.name)),
                     condition_clauses: condition,
                     reads_committed: c.requires.iter().any(|k| k.expr.reads_committed()),
-                    gate: Gate::new(&c.requires, &coalition),
+                    gate: Gate::new(&c.requires, &coalition, fp.reduced_gates),
                     clause_gates: coalition
                         .iter()
-                        .map(|&k| Gate::new(&c.requires, &[k]))
+                        .map(|&k| Gate::new(&c.requires, &[k], fp.reduced_gates))
                         .collect(),
                     coalition_clauses: coalition,
                     group,
@@ -297,7 +303,11 @@ impl Plan {
                 HallSet { demand, groups }
             })
             .collect();
-        let worlds = Worlds::new(s);
+        let worlds = match fp.world_tables {
+            paths::Use::Never => None,
+            paths::Use::Auto => Worlds::new(s, paths::TABULATED_WORLDS),
+            paths::Use::Always => Worlds::new(s, paths::MAX_WORLDS),
+        };
         let mut contributors: Vec<ContributorPlan> = contributors;
         if let Some(w) = &worlds {
             for (cp, c) in contributors.iter_mut().zip(&s.contributors) {
@@ -327,7 +337,7 @@ impl Plan {
         });
         let world_blockers = worlds
             .as_ref()
-            .is_some_and(|w| w.count <= MAX_BLOCKER_WORLDS)
+            .is_some_and(|w| fp.world_blockers.taken(w.count <= paths::BLOCKER_WORLDS))
             && contributors
                 .iter()
                 .any(|c| !c.condition_clauses.is_empty() && c.coalition_clauses.is_empty());
@@ -335,11 +345,19 @@ impl Plan {
             .contributors
             .iter()
             .enumerate()
-            .filter(|(_, c)| !matches!(c.lead_months, crate::scenario::dist::Dist::Fixed(_)))
+            .filter(|(_, c)| {
+                !fp.fixed_values || !matches!(c.lead_months, crate::scenario::dist::Dist::Fixed(_))
+            })
             .fold(0u64, |m, (i, _)| m | 1 << i);
-        let any_veto = contributors
-            .iter()
-            .any(|c| c.vetoed.certain() != Some(false));
+        let any_veto = !fp.fixed_values
+            || contributors
+                .iter()
+                .any(|c| c.vetoed.certain() != Some(false));
+        let world_outcomes = worlds.as_ref().is_some_and(|w| {
+            !s.conditions.is_empty() && fp.world_outcomes.taken(w.count <= paths::OUTCOME_WORLDS)
+        });
+        let dense_coalitions =
+            fp.dense_coalitions && s.contributors.len() <= paths::DENSE_COALITIONS;
         let gated = contributors
             .iter()
             .enumerate()
@@ -349,6 +367,9 @@ impl Plan {
             gated,
             world_open,
             world_blockers,
+            world_outcomes,
+            dense_coalitions,
+            paths: fp,
             variable_leads,
             any_veto,
             worlds,
@@ -369,7 +390,8 @@ impl Plan {
                 Rows {
                     horizon: s.horizon_months,
                 },
-            ),
+            )
+            .filter(|_| fp.same_row_arrivals && fp.fixed_values),
         }
     }
 

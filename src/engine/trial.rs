@@ -16,7 +16,7 @@ pub fn negotiate(
     states: &[u8],
     pledge: impl Fn(usize) -> u64,
 ) -> u64 {
-    if eligible & plan.gated == 0 {
+    if plan.paths.skip_rounds && eligible & plan.gated == 0 {
         // Nobody waits on the coalition: every eligible contributor joins
         // in the first round.
         return eligible;
@@ -151,7 +151,7 @@ fn first_rows(plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally, success: b
         low = low.min(r);
         high = high.max(r);
     }
-    if low == high {
+    if low == high && plan.paths.same_row_arrivals {
         // Everybody arrives at once (e.g. fixed lead times).
         bump(&mut tl.first_reached, low as usize, 1);
         if success {
@@ -199,7 +199,7 @@ fn first_rows(plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally, success: b
 #[inline(always)]
 fn tally_pivotal(s: &Scenario, plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally) {
     let c = plan.condition_count;
-    if plan.cascade {
+    if plan.cascade || !plan.paths.pivotal_by_subtraction {
         let states = &sc.states[t * c..t * c + c];
         let mut bits = sc.joined[t];
         while bits != 0 {
