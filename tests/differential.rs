@@ -63,6 +63,14 @@ fn load(text: &str) -> Scenario {
 
 #[test]
 fn shipped_scenarios_with_each_fast_path_forced_on_and_off() {
+    #[cfg(target_arch = "x86_64")]
+    if !muster::engine::batch::wide_vectors() {
+        // Said outside the test harness's capture, so that it is seen.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"note: this processor lacks AVX2: the wide build of the batch is not compared here\n",
+        );
+    }
     let mut files: Vec<_> = std::fs::read_dir("scenarios")
         .unwrap()
         .map(|e| e.unwrap().path())

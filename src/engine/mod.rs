@@ -3,23 +3,31 @@
 //! counter; since tallies are integers, the result is the same whatever the
 //! thread count or the order the batches finish in.
 
+mod arrivals;
 pub mod batch;
 pub mod bitcount;
-mod columns;
-mod draw;
-mod gate;
+mod blockers;
+mod coalition;
+mod conditions;
+mod draws;
+mod eligibility;
+mod negotiation;
 pub mod paths;
+mod pivotal;
 pub mod plan;
 pub mod reference;
+mod roles;
 pub mod sample;
+mod scratch;
 pub mod streams;
 mod trial;
 
 use crate::scenario::Scenario;
 use crate::stats::tally::Tally;
-use batch::{BATCH, Scratch, run_batch};
+use batch::{BATCH, run_batch};
 use plan::Plan;
 use rayon::prelude::*;
+pub use scratch::Scratch;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use streams::Streams;

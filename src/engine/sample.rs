@@ -3,10 +3,7 @@
 //! quantile functions (Beta-PERT) are tabulated once when the plan is built.
 
 use crate::scenario::dist::Dist;
-
-/// The largest |z| a 32-bit uniform can reach in the normal quantile
-/// (Φ⁻¹(2⁻³³) ≈ -6.24), rounded up.
-pub const NORMAL_Z_LIMIT: f64 = 6.4;
+pub use crate::scenario::dist::NORMAL_Z_LIMIT;
 
 /// Cells of the tabulated PERT quantile function (2^PERT_TABLE_BITS).
 const PERT_TABLE_BITS: u32 = 12;

@@ -3,8 +3,8 @@
 
 use super::interval::{mean_interval, wilson};
 use super::tally::Tally;
-use crate::engine::plan::Rows;
 use crate::scenario::Scenario;
+use crate::scenario::timeline::Rows;
 
 /// One cell of a result table.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,43 +1,16 @@
-//! Drawing a batch: each condition's and contributor's words for the whole
-//! batch from its own stream, turned into columns (states, willingness,
-//! vetoes, pledges, deployed personnel, arrival rows, eligibility).
+//! §2 step 2, a contributor's draws: each contributor's words for the whole
+//! batch from its own streams, turned into columns (willingness, vetoes,
+//! pledges, deployed personnel, arrival rows), with its eligibility marked
+//! on the way (see `eligibility`), so that amounts can be sampled only where
+//! it may join.
 
-use super::batch::{LATE, Scratch};
-use super::columns::condition_clauses_hold;
+use super::eligibility::{mark_all_from_tables, mark_eligible};
 use super::paths::SPARSE_DENSITY;
 use super::plan::{Bernoulli, Plan};
 use super::sample::{unit, whole};
+use super::scratch::{LATE, Scratch};
 use super::streams::Streams;
 use crate::scenario::Scenario;
-
-#[inline(always)]
-pub(super) fn draw_conditions(
-    plan: &Plan,
-    streams: &Streams,
-    first: u64,
-    len: usize,
-    sc: &mut Scratch,
-) {
-    let c = plan.condition_count;
-    sc.world[..len].fill(0);
-    for cp in &plan.conditions {
-        streams.fill(cp.stream, first, &mut sc.words[..len]);
-        // The state's place value in the joint state (0 when not tabulated).
-        let stride = plan.worlds.as_ref().map_or(0, |w| w.strides[cp.index]) as u16;
-        for t in 0..len {
-            let row = cp.parent.map_or(0, |p| sc.states[t * c + p] as usize);
-            let w = sc.words[t] as u64;
-            let cuts = &cp.cuts[row];
-            // Count the cuts at or below the word: branch-free.
-            let state = cuts[..cuts.len() - 1]
-                .iter()
-                .map(|cut| u8::from(w >= *cut))
-                .sum::<u8>();
-            sc.states[t * c + cp.index] = state;
-            sc.world[t] += u16::from(state) * stride;
-        }
-    }
-}
 
 /// Sets bit `i` of `masks[t]` where the Bernoulli draw of trial t is true.
 #[allow(clippy::too_many_arguments)]
@@ -108,14 +81,7 @@ pub(super) fn draw_contributors(
     for i in 0..plan.contributors.len() {
         draw_willing_vetoed(plan, i, streams, first, len, sc);
     }
-    let columns = sc.eligible[..len]
-        .iter_mut()
-        .zip(&sc.willing[..len])
-        .zip(&sc.vetoed[..len])
-        .zip(&sc.world[..len]);
-    for (((e, w), v), world) in columns {
-        *e = w & !v & world_open[*world as usize];
-    }
+    mark_all_from_tables(world_open, len, sc);
     for i in 0..plan.contributors.len() {
         let open = sc.eligible[..len]
             .iter()
@@ -195,36 +161,6 @@ fn draw_amounts(
     } else {
         draw_amounts_dense(plan, i, streams, first, len, sc);
     }
-}
-
-/// Sets bit i of `eligible` where contributor i is willing, not vetoed and
-/// every clause that reads only conditions holds; returns how many trials.
-/// (For scenarios with too many joint condition states to tabulate; see
-/// `Plan::world_open` for the others.)
-#[inline(always)]
-fn mark_eligible(s: &Scenario, plan: &Plan, i: usize, len: usize, sc: &mut Scratch) -> usize {
-    let cp = &plan.contributors[i];
-    let bit = 1u64 << i;
-    let mut open = 0;
-    if cp.condition_clauses.is_empty() {
-        let columns = sc.eligible[..len]
-            .iter_mut()
-            .zip(&sc.willing[..len])
-            .zip(&sc.vetoed[..len]);
-        for ((e, w), v) in columns {
-            let ok = (w & !v) >> i & 1;
-            *e = (*e & !bit) | ok << i;
-            open += ok as usize;
-        }
-        return open;
-    }
-    for t in 0..len {
-        let ok = (sc.willing[t] & !sc.vetoed[t]) >> i & 1 == 1
-            && condition_clauses_hold(s, plan, sc, i, t);
-        sc.eligible[t] = (sc.eligible[t] & !bit) | u64::from(ok) << i;
-        open += usize::from(ok);
-    }
-    open
 }
 
 /// Pledge, deployed personnel and arrival row of contributor i for every

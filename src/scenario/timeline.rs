@@ -1,0 +1,82 @@
+//! The month rows of the timeline: months 0, 1, 2, ... up to the horizon,
+//! and the horizon itself when it is fractional; personnel with a lead time
+//! counts from the first row whose month is at or after it.
+
+/// The month rows of the timeline.
+#[derive(Debug, Clone, Copy)]
+pub struct Rows {
+    /// The horizon (months), if any.
+    pub horizon: Option<f64>,
+}
+
+impl Rows {
+    /// Row index at which personnel with this lead time count, or None when
+    /// it arrives after the horizon.
+    #[inline]
+    pub fn row_of(&self, lead: f64) -> Option<u16> {
+        Some(self.row_or(lead, u16::MAX)).filter(|r| *r != u16::MAX)
+    }
+
+    /// The row at which personnel with this lead time count (the month
+    /// rounded up, months past the last whole month of the horizon in the
+    /// last row), or `late` when it arrives after the horizon; without
+    /// branches, for columns of lead times (at most 1,200 months).
+    #[inline(always)]
+    pub fn row_or(&self, lead: f64, late: u16) -> u16 {
+        let (h, last) = match self.horizon {
+            Some(h) => (h, libm::floor(h) + 1.0),
+            None => (f64::INFINITY, f64::INFINITY),
+        };
+        // Rounding up is exact, so this is the same on every platform.
+        let r = lead.ceil().min(last).max(0.0).min(f64::from(u16::MAX - 1));
+        // SAFETY: r is finite and within u16's range.
+        let r = unsafe { r.to_int_unchecked::<i32>() } as u16;
+        if lead > h { late } else { r }
+    }
+
+    /// The fixed number of rows with a horizon.
+    pub fn fixed_count(&self) -> Option<usize> {
+        self.horizon.map(|h| {
+            let whole = libm::floor(h);
+            whole as usize + 1 + usize::from(h > whole)
+        })
+    }
+
+    /// The month a row stands for.
+    pub fn month(&self, row: usize) -> f64 {
+        match self.horizon {
+            Some(h) if row as f64 > libm::floor(h) => h,
+            _ => row as f64,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows against the definition (spec: the month rounded up; a
+    /// fractional horizon's last part in one more row; after it, late).
+    #[test]
+    fn rows_follow_the_definition() {
+        for horizon in [None, Some(12.0), Some(6.5), Some(0.0), Some(1200.0)] {
+            let rows = Rows { horizon };
+            for k in 0..=4800 {
+                let lead = k as f64 / 4.0;
+                for lead in [lead, lead + 1e-9, (lead - 1e-9).max(0.0)] {
+                    let expected = match horizon {
+                        Some(h) if lead > h => None,
+                        Some(h) if lead.ceil() > h.floor() => Some(h.floor() as u16 + 1),
+                        _ => Some(lead.ceil() as u16),
+                    };
+                    assert_eq!(
+                        rows.row_of(lead),
+                        expected,
+                        "lead {lead} horizon {horizon:?}"
+                    );
+                    assert_eq!(rows.row_or(lead, 9999), expected.unwrap_or(9999));
+                }
+            }
+        }
+    }
+}
