@@ -148,8 +148,10 @@ impl Shape {
     fn scenario(&self) -> String {
         let mut g = Gen(self.seed);
         let mut t = String::new();
-        let target = 1 + g.below(4000 * self.contributors as u64);
-        writeln!(t, "[scenario]\nname = \"generated\"\ntarget = {target}").unwrap();
+        // The target is written last (TOML allows it): sometimes exactly
+        // what some fixed pledges add up to, to test the boundaries.
+        let mut fixed_pledges: Vec<u64> = Vec::new();
+        writeln!(t, "[scenario]\nname = \"generated\"").unwrap();
         if let Some(h) = self.horizon {
             let frac = if g.chance(0.3) { ".5" } else { "" };
             writeln!(t, "horizon_months = {h}{frac}").unwrap();
@@ -222,7 +224,11 @@ impl Shape {
             if !clauses.is_empty() {
                 writeln!(t, "requires = {:?}", clauses).unwrap();
             }
-            writeln!(t, "troops = {}", dist(&mut g, 0.0, 5000.0, true)).unwrap();
+            let troops = dist(&mut g, 0.0, 5000.0, true);
+            writeln!(t, "troops = {troops}").unwrap();
+            if let Ok(n) = troops.parse::<u64>() {
+                fixed_pledges.push(n);
+            }
             if g.chance(0.5) {
                 writeln!(t, "delivery = {}", dist(&mut g, 0.0, 1.0, false)).unwrap();
             }
@@ -237,7 +243,17 @@ impl Shape {
                 writeln!(t, "roles = {:?}", roles).unwrap();
             }
         }
-        t
+        let target = if !fixed_pledges.is_empty() && g.chance(0.4) {
+            let sum: u64 = fixed_pledges.iter().filter(|_| g.chance(0.6)).sum();
+            sum.max(1)
+        } else {
+            1 + g.below(4000 * self.contributors as u64)
+        };
+        // The target goes into the `[scenario]` table written first.
+        t.replace(
+            "[scenario]\nname = \"generated\"\n",
+            &format!("[scenario]\nname = \"generated\"\ntarget = {target}\n"),
+        )
     }
 }
 

@@ -9,16 +9,13 @@ use super::conditions::draw_conditions;
 use super::draws::draw_contributors;
 use super::negotiation::negotiate;
 use super::plan::Plan;
+pub use super::scratch::BATCH;
 use super::scratch::Scratch;
 use super::streams::Streams;
 use super::trial::tally_trial;
 use super::{arrivals, blockers, coalition, conditions};
 use crate::scenario::Scenario;
 use crate::stats::tally::{Tally, bump};
-
-/// Trials per batch. Part of the results' definition only through the
-/// stopping points of precision mode and the shares of shards.
-pub const BATCH: usize = 4096;
 
 /// Runs trials `first .. first + len` (len <= BATCH) and adds them to `tally`.
 ///

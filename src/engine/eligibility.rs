@@ -4,71 +4,9 @@
 //! are evaluated as written, or, when the joint condition states are few
 //! (see `paths`), looked up in tables computed once per run.
 
-use super::plan::{ContributorPlan, Plan};
+use super::plan::Plan;
 use super::scratch::Scratch;
 use crate::scenario::Scenario;
-
-/// Joint condition states numbered in mixed radix, so that clauses that
-/// read only conditions can be looked up rather than evaluated.
-#[derive(Debug, Clone)]
-pub struct Worlds {
-    /// Per condition (declaration order): its place value.
-    pub strides: Vec<usize>,
-    pub count: usize,
-}
-
-impl Worlds {
-    /// The joint states, when there are at most `limit` of them.
-    pub fn new(s: &Scenario, limit: usize) -> Option<Worlds> {
-        if s.contributors.iter().any(|c| c.requires.len() > 64) {
-            return None;
-        }
-        let mut count = 1usize;
-        let mut strides = Vec::new();
-        for c in &s.conditions {
-            strides.push(count);
-            count = count.checked_mul(c.states.len()).filter(|n| *n <= limit)?;
-        }
-        Some(Worlds { strides, count })
-    }
-
-    /// The state of every condition in world `w`.
-    fn states(&self, s: &Scenario, w: usize) -> Vec<u8> {
-        s.conditions
-            .iter()
-            .zip(&self.strides)
-            .map(|(c, stride)| (w / stride % c.states.len()) as u8)
-            .collect()
-    }
-}
-
-/// Fills each contributor's `condition_fails` table (bit k: clause k reads
-/// only conditions and fails in that joint state) and returns, per joint
-/// state, the contributors whose condition clauses all hold there (bit i).
-pub fn tabulate(s: &Scenario, w: &Worlds, contributors: &mut [ContributorPlan]) -> Vec<u64> {
-    for (cp, c) in contributors.iter_mut().zip(&s.contributors) {
-        if cp.condition_clauses.is_empty() {
-            continue;
-        }
-        cp.condition_fails = (0..w.count)
-            .map(|world| {
-                let states = w.states(s, world);
-                cp.condition_clauses
-                    .iter()
-                    .filter(|&&k| !c.requires[k].expr.holds(&states, 0, 0))
-                    .fold(0u64, |m, &k| m | 1 << k)
-            })
-            .collect();
-    }
-    (0..w.count)
-        .map(|world| {
-            contributors.iter().enumerate().fold(0u64, |m, (i, cp)| {
-                let fails = cp.condition_fails.get(world).copied().unwrap_or(0);
-                m | u64::from(fails == 0) << i
-            })
-        })
-        .collect()
-}
 
 /// Every contributor's eligibility for the batch, from the tables: willing,
 /// not vetoed, and open in the trial's joint condition state.

@@ -21,6 +21,7 @@ pub mod sample;
 mod scratch;
 pub mod streams;
 mod trial;
+mod worlds;
 
 use crate::scenario::Scenario;
 use crate::stats::tally::Tally;

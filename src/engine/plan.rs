@@ -2,12 +2,12 @@
 //! stream numbers, role groups and the month rows of the timeline, all
 //! computed once before the first trial.
 
-use super::eligibility::{self, Worlds};
 use super::negotiation::gate::Gate;
 use super::paths::{self, FastPaths};
 use super::roles::Roles;
 use super::sample::{Sampler, threshold};
 use super::streams::{Draw, stream_id};
+use super::worlds::{self, Worlds};
 use crate::scenario::timeline::Rows;
 use crate::scenario::{Prob, Scenario, StateProbs};
 
@@ -190,9 +190,17 @@ impl Plan {
             paths::Use::Always => Worlds::new(s, paths::MAX_WORLDS),
         };
         let mut contributors: Vec<ContributorPlan> = contributors;
-        let world_open = worlds
-            .as_ref()
-            .map(|w| eligibility::tabulate(s, w, &mut contributors));
+        let world_open = worlds.as_ref().map(|w| {
+            let clauses: Vec<&[usize]> = contributors
+                .iter()
+                .map(|c| c.condition_clauses.as_slice())
+                .collect();
+            let (fails, open) = worlds::tabulate(s, w, &clauses);
+            for (c, f) in contributors.iter_mut().zip(fails) {
+                c.condition_fails = f;
+            }
+            open
+        });
         let world_blockers = worlds
             .as_ref()
             .is_some_and(|w| fp.world_blockers.taken(w.count <= paths::BLOCKER_WORLDS))

@@ -2,10 +2,13 @@
 //! intermediate results, indexed by trial in the batch. Each step fills the
 //! columns it owns, in the order `batch` runs the steps.
 
-use super::batch::BATCH;
 use super::bitcount::MaskCounts;
 use super::plan::Plan;
 use crate::stats::tally::Tally;
+
+/// Trials per batch. Part of the results' definition only through the
+/// stopping points of precision mode and the shares of shards.
+pub const BATCH: usize = 4096;
 
 /// Row marker of personnel arriving after the horizon.
 pub(super) const LATE: u16 = u16::MAX;
