@@ -28,9 +28,11 @@ use crate::stats::tally::Tally;
 use batch::{BATCH, run_batch};
 use plan::Plan;
 use rayon::prelude::*;
+use rayon::{ThreadPool, ThreadPoolBuilder};
 pub use scratch::Scratch;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use streams::Streams;
 
 /// Number of batches in a run of `trials` trials.
@@ -98,9 +100,9 @@ pub fn run_plan(
     let parts: Vec<Tally> = if threads == 1 {
         vec![work()]
     } else {
-        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            Ok(pool) => pool.install(|| (0..threads).into_par_iter().map(|_| work()).collect()),
-            Err(_) => vec![work()],
+        match pool(threads) {
+            Some(pool) => pool.install(|| (0..threads).into_par_iter().map(|_| work()).collect()),
+            None => vec![work()],
         }
     };
     if stop.load(Ordering::Relaxed) {
@@ -111,4 +113,18 @@ pub fn run_plan(
         total.merge(p);
     }
     Some(total)
+}
+
+/// The worker pool of `threads` threads, built once per process and kept
+/// for later runs (sweeps and precision rounds run many); None when the
+/// system refuses the threads.
+fn pool(threads: usize) -> Option<Arc<ThreadPool>> {
+    static POOLS: Mutex<Vec<(usize, Arc<ThreadPool>)>> = Mutex::new(Vec::new());
+    let mut pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, p)) = pools.iter().find(|(n, _)| *n == threads) {
+        return Some(p.clone());
+    }
+    let p = Arc::new(ThreadPoolBuilder::new().num_threads(threads).build().ok()?);
+    pools.push((threads, p.clone()));
+    Some(p)
 }
