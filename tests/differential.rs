@@ -135,6 +135,8 @@ struct Shape {
     willing: u64,
     /// A contributor with more than 64 clauses.
     many_clauses: bool,
+    /// Whether clauses may read the coalition (`joined`, `committed`).
+    cascades: bool,
     seed: u64,
 }
 
@@ -213,18 +215,25 @@ impl Shape {
                     .then(|| &conds[g.below(conds.len() as u64) as usize]);
                 write_prob(&mut t, &mut g, on);
             }
-            let count = if self.many_clauses && i == 0 {
+            let count = if !self.cascades && conds.is_empty() {
+                0
+            } else if self.many_clauses && i == 0 {
                 65 + g.below(10) as usize
             } else {
                 g.below(4) as usize
             };
             let clauses: Vec<String> = (0..count)
-                .map(|_| clause(&mut g, &conds, self.contributors, i, 2))
+                .map(|_| clause(&mut g, &conds, self.cascades, self.contributors, i, 2))
                 .collect();
             if !clauses.is_empty() {
                 writeln!(t, "requires = {:?}", clauses).unwrap();
             }
-            let troops = dist(&mut g, 0.0, 5000.0, true);
+            // Often a fixed pledge, so that targets can fall on sums of them.
+            let troops = if g.chance(0.3) {
+                format!("{}", 100 * g.below(50))
+            } else {
+                dist(&mut g, 0.0, 5000.0, true)
+            };
             writeln!(t, "troops = {troops}").unwrap();
             if let Ok(n) = troops.parse::<u64>() {
                 fixed_pledges.push(n);
@@ -243,7 +252,10 @@ impl Shape {
                 writeln!(t, "roles = {:?}", roles).unwrap();
             }
         }
-        let target = if !fixed_pledges.is_empty() && g.chance(0.4) {
+        let target = if self.roles > 0 && g.chance(0.3) {
+            // The roles, not the target, decide.
+            1
+        } else if !fixed_pledges.is_empty() && g.chance(0.4) {
             let sum: u64 = fixed_pledges.iter().filter(|_| g.chance(0.6)).sum();
             sum.max(1)
         } else {
@@ -313,10 +325,10 @@ fn dist(g: &mut Gen, low: f64, high: f64, people: bool) -> String {
 }
 
 /// A clause of every form, nested up to `depth`.
-fn clause(g: &mut Gen, conds: &[Cond], n: usize, me: usize, depth: u32) -> String {
+fn clause(g: &mut Gen, conds: &[Cond], cascades: bool, n: usize, me: usize, depth: u32) -> String {
     if depth > 0 && g.chance(0.35) {
-        let a = clause(g, conds, n, me, depth - 1);
-        let b = clause(g, conds, n, me, depth - 1);
+        let a = clause(g, conds, cascades, n, me, depth - 1);
+        let b = clause(g, conds, cascades, n, me, depth - 1);
         return match g.below(3) {
             0 => format!("({a}) and ({b})"),
             1 => format!("{a} or {b}"),
@@ -324,7 +336,8 @@ fn clause(g: &mut Gen, conds: &[Cond], n: usize, me: usize, depth: u32) -> Strin
         };
     }
     const CMP: [&str; 6] = ["==", "!=", "<", "<=", ">", ">="];
-    match g.below(4) {
+    let pick = if cascades { g.below(4) } else { 0 };
+    match pick {
         0 | 1 if !conds.is_empty() => {
             let c = &conds[g.below(conds.len() as u64) as usize];
             if c.boolean {
@@ -386,9 +399,10 @@ prop_compose! {
         horizon in prop::option::of(0u8..13),
         willing in prop_oneof![Just(30u64), Just(500), Just(950)],
         many_clauses in prop::bool::weighted(0.1),
+        cascades in prop::bool::weighted(0.7),
         seed in any::<u64>(),
     ) -> Shape {
-        Shape { contributors, conditions, states, roles, horizon, willing, many_clauses, seed }
+        Shape { contributors, conditions, states, roles, horizon, willing, many_clauses, cascades, seed }
     }
 }
 
@@ -426,6 +440,7 @@ fn generated_scenarios_cover_the_cases() {
             horizon: g.chance(0.5).then(|| g.below(13) as u8),
             willing: 500,
             many_clauses: k % 10 == 0,
+            cascades: k % 3 != 0,
             seed: k,
         };
         let s = load(&shape.scenario());
@@ -435,4 +450,30 @@ fn generated_scenarios_cover_the_cases() {
         many_clauses |= s.contributors.iter().any(|c| c.requires.len() > 64);
     }
     assert!(wide && many_worlds && many_clauses);
+}
+
+/// Hand-written edge cases, with each fast path forced on and off: a
+/// contributor whose personnel is exactly the margin over the target (not
+/// pivotal), a lead time exactly at the horizon, certain vetoes, nobody
+/// deploying, a fractional horizon.
+#[test]
+fn edge_cases_with_each_fast_path_forced_on_and_off() {
+    let cases = [
+        "[scenario]\nname = \"margin\"\ntarget = 100\n\n[[contributors]]\nname = \"A\"\np_join = 1\ntroops = 100\n\n[[contributors]]\nname = \"B\"\np_join = 0.5\ntroops = 50\n",
+        "[scenario]\nname = \"horizon\"\ntarget = 10\nhorizon_months = 3\n\n[[contributors]]\nname = \"A\"\np_join = 0.9\ntroops = 10\nlead_months = 3\n\n[[contributors]]\nname = \"B\"\np_join = 0.9\ntroops = 10\nlead_months = { dist = \"uniform\", min = 2, max = 4 }\n",
+        "[scenario]\nname = \"vetoes\"\ntarget = 10\n\n[[contributors]]\nname = \"A\"\np_join = 1\nveto = 1\ntroops = 10\n\n[[contributors]]\nname = \"B\"\np_join = 1\ntroops = 10\nrequires = [\"not joined(A)\"]\n",
+        "[scenario]\nname = \"nobody\"\ntarget = 1\nhorizon_months = 2.5\n\n[[contributors]]\nname = \"A\"\np_join = 0.7\ntroops = 10\ndelivery = 0\nlead_months = 2.5\n",
+    ];
+    for text in cases {
+        let s = load(text);
+        let reference = slow(&s, 3, 0, 2000);
+        for paths in FastPaths::each_forced() {
+            let engine = fast(&s, paths, 3, 0, 2000);
+            assert!(
+                engine == reference,
+                "{text}\nthe engine with {paths:?} differs from the reference\n{}",
+                first_difference(&engine, &reference)
+            );
+        }
+    }
 }
