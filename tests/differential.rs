@@ -22,6 +22,10 @@ fn canonical(mut t: Tally) -> Tally {
     trim(&mut t.timeline.first_reached);
     trim(&mut t.timeline.first_success);
     trim(&mut t.timeline.arriving);
+    t.milestones.iter_mut().for_each(trim);
+    while t.fan.last().is_some_and(|b| b.counts.is_empty()) {
+        t.fan.pop();
+    }
     t
 }
 
@@ -46,7 +50,7 @@ fn first_difference(a: &Tally, b: &Tally) -> String {
     let k = (0..a.len().min(b.len()))
         .find(|&k| a[k] != b[k])
         .unwrap_or(0);
-    let from = k.saturating_sub(12);
+    let from = k.saturating_sub(40);
     format!(
         "engine:\n{}\nreference:\n{}",
         a[from..(k + 3).min(a.len())].join("\n"),

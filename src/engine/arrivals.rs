@@ -163,3 +163,52 @@ pub(super) fn first_rows(plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally,
         }
     }
 }
+
+/// milestones.csv and fan.csv: trial t's personnel by timeline row (as
+/// changes from the row before) and the grid point by which it reached
+/// each milestone.
+#[inline(always)]
+pub(super) fn tally_build_up(s: &Scenario, plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally) {
+    // Arrived contributors that bring anybody: (row, personnel, lead time).
+    let mut arrivals = [(0u16, 0u64, 0f64); 64];
+    let mut n = 0;
+    let mut bits = sc.arrived[t];
+    while bits != 0 {
+        let i = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        let d = sc.deployed[i][t] as u64;
+        if d > 0 {
+            arrivals[n] = (sc.row[i][t], d, sc.lead[i][t]);
+            n += 1;
+        }
+    }
+    let arrivals = &mut arrivals[..n];
+    let step = plan.fan_step;
+    arrivals.sort_unstable_by_key(|a| a.0);
+    let (mut personnel, mut k) = (0u64, 0);
+    while k < n && arrivals[k].0 == 0 {
+        personnel += arrivals[k].1;
+        k += 1;
+    }
+    tally.add_fan(0, None, personnel, step);
+    while k < n {
+        let (row, before) = (arrivals[k].0, personnel);
+        while k < n && arrivals[k].0 == row {
+            personnel += arrivals[k].1;
+            k += 1;
+        }
+        tally.add_fan(row as usize, Some(before), personnel, step);
+    }
+    if s.milestones.first().is_none_or(|&m| personnel < m) {
+        return;
+    }
+    arrivals.sort_unstable_by(|a, b| a.2.total_cmp(&b.2));
+    let (mut so_far, mut j) = (0u64, 0);
+    for &(_, d, lead) in arrivals.iter() {
+        so_far += d;
+        while j < s.milestones.len() && so_far >= s.milestones[j] {
+            bump(&mut tally.milestones[j], plan.rows.reach_point(lead), 1);
+            j += 1;
+        }
+    }
+}

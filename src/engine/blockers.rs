@@ -18,11 +18,20 @@ use crate::stats::tally::{ContributorTally, Tally};
 /// vetoed.
 #[inline(always)]
 pub(super) fn count_trial(s: &Scenario, t: usize, sc: &mut Scratch) {
-    if let Some(counts) = sc.world_counts.get_mut(sc.world[t] as usize) {
+    let w = sc.world[t] as usize;
+    if let Some(counts) = sc.world_counts.get_mut(w) {
         let everyone = u64::MAX >> (64 - s.contributors.len());
         let (joined, late) = (sc.joined[t], sc.late[t]);
         let missing = !(joined & !late) & everyone;
-        counts.add([missing, sc.willing[t] & !sc.vetoed[t] & missing]);
+        let open_missing = sc.willing[t] & !sc.vetoed[t] & missing;
+        counts.add([missing, open_missing]);
+        // The pledges of those whose first reason is a clause.
+        let mut bits = open_missing & !joined;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            sc.world_pledge[w][i] += sc.pledge[i][t] as u64;
+        }
     }
 }
 
@@ -57,9 +66,22 @@ pub(super) fn tally_batch(
         count_bits(late, n, &mut joined_late_n);
     }
     let by_world: Vec<[[u64; 64]; 2]> = sc.world_counts.iter_mut().map(|c| c.take()).collect();
+    let pledge_by_world: Vec<[u64; 64]> = sc
+        .world_pledge
+        .iter_mut()
+        .map(|p| std::mem::replace(p, [0; 64]))
+        .collect();
     let sc = &*sc;
     for (i, contributor) in s.contributors.iter().enumerate() {
         let ct = &mut tally.contributors[i];
+        // losses.csv: where its pledge went, for the reasons found by column.
+        let pledge = &sc.pledge[i][..len];
+        ct.first_pledge[0] += pledge_where(pledge, willing.iter().map(|w| !w), i);
+        ct.arrived_pledge += pledge_where(pledge, sc.arrived[..len].iter().copied(), i);
+        if plan.any_veto {
+            let first_vetoed = willing.iter().zip(vetoed).map(|(w, v)| w & v);
+            ct.first_pledge[1] += pledge_where(pledge, first_vetoed, i);
+        }
         // Not willing or vetoed means not joined, so never arrived; late
         // (joined, arriving after the horizon) means not arrived; without
         // clauses, willing and not vetoed means joined.
@@ -69,10 +91,12 @@ pub(super) fn tally_batch(
         ct.any[0] += declined_n[i];
         ct.first[1] += willing_vetoed_n[i];
         ct.any[1] += vetoed_n[i];
+        let joined_late = joined.iter().zip(&sc.late[..len]).map(|(j, l)| j & l);
         if clauses.is_empty() {
             if has_horizon {
                 ct.first[late_reason] += joined_late_n[i];
                 ct.any[late_reason] += joined_late_n[i];
+                ct.first_pledge[late_reason] += pledge_where(pledge, joined_late, i);
             }
             continue;
         }
@@ -85,11 +109,17 @@ pub(super) fn tally_batch(
         if cp.coalition_clauses.is_empty() && !by_world.is_empty() {
             // Only condition clauses: which fail depends on the joint state
             // alone, and a contributor that joined had none failing.
-            for (fails, [missing, open_missing]) in cp.condition_fails.iter().zip(&by_world) {
+            let worlds = cp
+                .condition_fails
+                .iter()
+                .zip(&by_world)
+                .zip(&pledge_by_world);
+            for ((fails, [missing, open_missing]), pledged) in worlds {
                 if *fails == 0 {
                     continue;
                 }
                 ct.first[2 + fails.trailing_zeros() as usize] += open_missing[i];
+                ct.first_pledge[2 + fails.trailing_zeros() as usize] += pledged[i];
                 let mut bits = *fails;
                 while bits != 0 {
                     ct.any[2 + bits.trailing_zeros() as usize] += missing[i];
@@ -99,6 +129,7 @@ pub(super) fn tally_batch(
             if has_horizon {
                 ct.first[late_reason] += joined_late_n[i];
                 ct.any[late_reason] += joined_late_n[i];
+                ct.first_pledge[late_reason] += pledge_where(pledge, joined_late, i);
             }
             continue;
         }
@@ -107,7 +138,7 @@ pub(super) fn tally_batch(
             continue;
         }
         let mut counts = MaskCounts::<2>::new(late_shift as usize + 1);
-        for t in 0..len {
+        for (t, pledged) in pledge.iter().enumerate() {
             let missing = 0u64.wrapping_sub(!sc.arrived[t] >> i & 1);
             let open = 0u64.wrapping_sub((sc.willing[t] & !sc.vetoed[t]) >> i & 1);
             // One that joined has the one reason `late`: no clause counts.
@@ -130,7 +161,11 @@ pub(super) fn tally_batch(
             let joined_late = sc.joined[t] & sc.late[t];
             let late = (joined_late >> i & 1 & u64::from(has_horizon)) << late_shift;
             let reasons = (fails | late) & missing;
-            counts.add([reasons, reasons & reasons.wrapping_neg() & open]);
+            let first = reasons & reasons.wrapping_neg() & open;
+            counts.add([reasons, first]);
+            if first != 0 {
+                ct.first_pledge[2 + first.trailing_zeros() as usize] += *pledged as u64;
+            }
         }
         let [any, first] = counts.take();
         for k in 0..late_shift as usize + usize::from(has_horizon) {
@@ -167,6 +202,7 @@ fn tally_clause_blockers_slowly(
                 ct.any[2 + k] += 1;
                 if !first_taken {
                     ct.first[2 + k] += 1;
+                    ct.first_pledge[2 + k] += sc.pledge[i][t] as u64;
                     first_taken = true;
                 }
             }
@@ -175,7 +211,19 @@ fn tally_clause_blockers_slowly(
             ct.any[late_reason] += 1;
             if !first_taken {
                 ct.first[late_reason] += 1;
+                ct.first_pledge[late_reason] += sc.pledge[i][t] as u64;
             }
         }
     }
+}
+
+/// The pledges summed over the trials in which bit i of the mask is set
+/// (people).
+#[inline(always)]
+fn pledge_where(pledge: &[u32], masks: impl Iterator<Item = u64>, i: usize) -> u64 {
+    pledge
+        .iter()
+        .zip(masks)
+        .map(|(p, m)| *p as u64 & 0u64.wrapping_sub(m >> i & 1))
+        .sum()
 }

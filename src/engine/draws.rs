@@ -175,17 +175,11 @@ fn draw_amounts_dense(
     sc: &mut Scratch,
 ) {
     let cp = &plan.contributors[i];
-    let [_, _, s_pledge, s_delivery, s_lead] = cp.streams;
+    let [_, _, _, s_delivery, s_lead] = cp.streams;
+    draw_pledges(plan, i, streams, first, len, sc);
     let words = &mut sc.words[..len];
     let values = &mut sc.values[..len];
-    let pledge = &mut sc.pledge[i][..len];
-    if !cp.troops.is_fixed() {
-        streams.fill(s_pledge, first, words);
-    }
-    cp.troops.fill(words, values);
-    for (p, v) in pledge.iter_mut().zip(values.iter()) {
-        *p = whole(*v);
-    }
+    let pledge = &sc.pledge[i][..len];
 
     let deployed = &mut sc.deployed[i][..len];
     if let Some(share) = cp
@@ -209,15 +203,18 @@ fn draw_amounts_dense(
     }
 
     let row = &mut sc.row[i][..len];
+    let lead_months = &mut sc.lead[i][..len];
     if let Some(lead) = cp.lead.fixed_value().filter(|_| plan.paths.fixed_values) {
         let r = plan.rows.row_of(lead).unwrap_or(LATE);
         row.fill(r);
+        lead_months.fill(lead);
         if r == LATE {
             sc.late[..len].iter_mut().for_each(|m| *m |= 1 << i);
         }
     } else {
         streams.fill(s_lead, first, words);
         cp.lead.fill(words, values);
+        lead_months.copy_from_slice(values);
         let rows = plan.rows;
         for ((r, v), late) in row.iter_mut().zip(values.iter()).zip(sc.late.iter_mut()) {
             *r = rows.row_or(*v, LATE);
@@ -226,8 +223,32 @@ fn draw_amounts_dense(
     }
 }
 
-/// The same values as `draw_amounts_dense`, only for the trials in
-/// `picked`; elsewhere nothing is pledged, deployed or arrives.
+/// Contributor i's pledges, in every trial of the batch (losses.csv counts
+/// the pledges of those that never joined too).
+#[inline(always)]
+fn draw_pledges(
+    plan: &Plan,
+    i: usize,
+    streams: &Streams,
+    first: u64,
+    len: usize,
+    sc: &mut Scratch,
+) {
+    let cp = &plan.contributors[i];
+    let words = &mut sc.words[..len];
+    let values = &mut sc.values[..len];
+    if !cp.troops.is_fixed() {
+        streams.fill(cp.streams[2], first, words);
+    }
+    cp.troops.fill(words, values);
+    for (p, v) in sc.pledge[i][..len].iter_mut().zip(values.iter()) {
+        *p = whole(*v);
+    }
+}
+
+/// The same values as `draw_amounts_dense`, the deployed personnel and
+/// lead times only for the trials in `picked`; elsewhere nobody is
+/// deployed or arrives.
 #[inline(always)]
 fn draw_amounts_sparse(
     plan: &Plan,
@@ -238,22 +259,17 @@ fn draw_amounts_sparse(
     sc: &mut Scratch,
 ) {
     let cp = &plan.contributors[i];
-    let [_, _, s_pledge, s_delivery, s_lead] = cp.streams;
+    let [_, _, _, s_delivery, s_lead] = cp.streams;
+    draw_pledges(plan, i, streams, first, len, sc);
     let words = &mut sc.words[..len];
-    let (pledge, deployed, row) = (
-        &mut sc.pledge[i][..len],
+    let (pledge, deployed, row, lead_months) = (
+        &sc.pledge[i][..len],
         &mut sc.deployed[i][..len],
         &mut sc.row[i][..len],
+        &mut sc.lead[i][..len],
     );
-    pledge.fill(0);
     deployed.fill(0);
     row.fill(LATE);
-    if !cp.troops.is_fixed() {
-        streams.fill(s_pledge, first, words);
-    }
-    for &t in &sc.picked {
-        pledge[t as usize] = whole(cp.troops.quantile(unit(words[t as usize])));
-    }
     if !cp.delivery.is_fixed() {
         streams.fill(s_delivery, first, words);
     }
@@ -266,7 +282,8 @@ fn draw_amounts_sparse(
     }
     for &t in &sc.picked {
         let t = t as usize;
-        row[t] = plan.rows.row_or(cp.lead.quantile(unit(words[t])), LATE);
+        lead_months[t] = cp.lead.quantile(unit(words[t]));
+        row[t] = plan.rows.row_or(lead_months[t], LATE);
     }
     for (r, late) in row.iter().zip(sc.late[..len].iter_mut()) {
         *late |= u64::from(*r == LATE) << i;

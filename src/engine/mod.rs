@@ -48,7 +48,7 @@ pub fn empty_tally(s: &Scenario) -> Tally {
         .map(|c| 2 + c.requires.len() + usize::from(s.horizon_months.is_some()))
         .collect();
     let states: Vec<usize> = s.conditions.iter().map(|c| c.states.len()).collect();
-    Tally::new(&reasons, s.roles.len(), &states)
+    Tally::new(&reasons, s.roles.len(), &states, s.milestones.len())
 }
 
 /// Runs batches `batches` of a run of `trials` trials on `threads` threads.

@@ -118,6 +118,8 @@ pub struct Plan {
     pub variable_leads: u64,
     /// Whether some contributor can be vetoed.
     pub any_veto: bool,
+    /// The bin width of fan.csv's counts before any widening (people).
+    pub fan_step: u64,
     /// The timeline row at which everybody arrives, when every lead time
     /// is fixed and they all fall in the same row before the horizon.
     pub common_row: Option<u16>,
@@ -247,6 +249,7 @@ impl Plan {
                 horizon: s.horizon_months,
             },
             target: s.target,
+            fan_step: crate::stats::results::exceedance_step(s.target),
             condition_count: s.conditions.len(),
             track_coalitions: s.contributors.len() <= 20,
             common_row: common_row(

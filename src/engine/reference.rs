@@ -6,7 +6,9 @@
 
 use super::sample::{Sampler, threshold, unit, whole};
 use super::streams::{Draw, Streams, stream_id};
+use crate::scenario::timeline::Rows;
 use crate::scenario::{Contributor, Scenario, StateProbs};
+use crate::stats::results::exceedance_step;
 use crate::stats::tally::{Tally, bump};
 use std::ops::Range;
 
@@ -264,10 +266,13 @@ fn tally_trial(s: &Scenario, states: &[u8], drawn: &[Drawn], tally: &mut Tally) 
                 ct.pivotal += 1;
             }
         }
-        if arrived >> i & 1 == 0 {
+        if arrived >> i & 1 == 1 {
+            ct.arrived_pledge += d.pledge;
+        } else {
             let reasons = blockers(s, states, drawn, coalition, i);
             if let Some(first) = reasons.iter().position(|r| *r) {
                 ct.first[first] += 1;
+                ct.first_pledge[first] += d.pledge;
             }
             for (k, _) in reasons.iter().enumerate().filter(|(_, r)| **r) {
                 ct.any[k] += 1;
@@ -290,6 +295,53 @@ fn tally_trial(s: &Scenario, states: &[u8], drawn: &[Drawn], tally: &mut Tally) 
         e[1] += u64::from(success);
     }
     tally_timeline(s, drawn, coalition, arrived, reached, success, tally);
+    tally_milestones(s, drawn, arrived, tally);
+    tally_fan(s, drawn, arrived, total, tally);
+}
+
+/// Personnel arrived by month `m`: of the members of `arrived` whose lead
+/// time is at most m.
+fn personnel_by(drawn: &[Drawn], arrived: u64, m: f64) -> u64 {
+    (0..drawn.len())
+        .filter(|&i| arrived >> i & 1 == 1 && drawn[i].lead <= m)
+        .map(|i| drawn[i].deployed)
+        .sum()
+}
+
+/// milestones.csv: for each milestone reached, the grid point of the first
+/// arrival by which the personnel reached it.
+fn tally_milestones(s: &Scenario, drawn: &[Drawn], arrived: u64, tally: &mut Tally) {
+    let rows = Rows {
+        horizon: s.horizon_months,
+    };
+    for (j, &level) in s.milestones.iter().enumerate() {
+        let first = (0..drawn.len())
+            .filter(|&i| arrived >> i & 1 == 1)
+            .map(|i| drawn[i].lead)
+            .filter(|&t| personnel_by(drawn, arrived, t) >= level)
+            .min_by(f64::total_cmp);
+        if let Some(t) = first {
+            bump(&mut tally.milestones[j], rows.reach_point(t), 1);
+        }
+    }
+}
+
+/// fan.csv: the personnel at each timeline row, as changes from the row
+/// before, until it is final.
+fn tally_fan(s: &Scenario, drawn: &[Drawn], arrived: u64, total: u64, tally: &mut Tally) {
+    let rows = Rows {
+        horizon: s.horizon_months,
+    };
+    let step = exceedance_step(s.target);
+    let mut before = None;
+    for row in 0.. {
+        let personnel = personnel_by(drawn, arrived, rows.month(row));
+        tally.add_fan(row, before, personnel, step);
+        if personnel == total {
+            return;
+        }
+        before = Some(personnel);
+    }
 }
 
 /// The timeline: the first row by whose month the target was reached, and

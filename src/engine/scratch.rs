@@ -41,6 +41,8 @@ pub struct Scratch {
     pub(super) deployed: Vec<Vec<u32>>,
     /// `[contributor][trial]`: timeline row of arrival, or LATE.
     pub(super) row: Vec<Vec<u16>>,
+    /// `[contributor][trial]`: months until arrival (where it may join).
+    pub(super) lead: Vec<Vec<f64>>,
     /// Arrived personnel per trial (people).
     pub(super) total: Vec<u64>,
     /// `group_sums[t * groups + g]`, people (only when the scenario has roles).
@@ -57,6 +59,9 @@ pub struct Scratch {
     /// Per joint condition state: trials in which each contributor did not
     /// arrive, and in which it was willing and not vetoed but did not arrive.
     pub(super) world_counts: Vec<MaskCounts<2>>,
+    /// Per joint condition state, per contributor: its pledges in the trials
+    /// in which it was willing and not vetoed but did not join (people).
+    pub(super) world_pledge: Vec<[u64; 64]>,
     /// Per joint condition state: trials and successes in the batch (when
     /// the states are few enough to tally this way).
     pub(super) world_outcomes: Vec<[u64; 2]>,
@@ -80,6 +85,7 @@ impl Scratch {
             pledge: vec![vec![0; BATCH]; n],
             deployed: vec![vec![0; BATCH]; n],
             row: vec![vec![0; BATCH]; n],
+            lead: vec![vec![0.0; BATCH]; n],
             total: vec![0; BATCH],
             group_sums: vec![0; BATCH * plan.roles.groups.len().max(1)],
             success: vec![0; BATCH],
@@ -93,6 +99,10 @@ impl Scratch {
             rows_seen: 0,
             world_counts: match (&plan.worlds, plan.world_blockers) {
                 (Some(w), true) => vec![MaskCounts::new(n); w.count],
+                _ => Vec::new(),
+            },
+            world_pledge: match (&plan.worlds, plan.world_blockers) {
+                (Some(w), true) => vec![[0; 64]; w.count],
                 _ => Vec::new(),
             },
             world_outcomes: match &plan.worlds {

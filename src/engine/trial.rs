@@ -38,6 +38,7 @@ pub(super) fn tally_trial(
     if reached {
         arrivals::tally_first_rows(plan, t, sc, tally, success);
     }
+    arrivals::tally_build_up(s, plan, t, sc, tally);
     if success {
         pivotal::tally_pivotal(s, plan, t, sc, tally);
     }

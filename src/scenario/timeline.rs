@@ -51,9 +51,74 @@ impl Rows {
     }
 }
 
+/// The points of the month grid on which milestones.csv reads when a level
+/// was reached: the tenths of a month k/10 up to the horizon, then the
+/// horizon itself when it is not a tenth (without a horizon, every tenth).
+impl Rows {
+    /// The last tenth at or before the horizon.
+    fn last_tenth(&self) -> Option<usize> {
+        self.horizon.map(|h| {
+            let mut k = libm::floor(h * 10.0) as usize;
+            while k as f64 / 10.0 > h {
+                k -= 1;
+            }
+            while (k + 1) as f64 / 10.0 <= h {
+                k += 1;
+            }
+            k
+        })
+    }
+
+    /// The first point of the grid at or after month `t` (t within the
+    /// horizon).
+    pub fn reach_point(&self, t: f64) -> usize {
+        let mut k = libm::ceil(t * 10.0).max(0.0) as usize;
+        while (k as f64 / 10.0) < t {
+            k += 1;
+        }
+        while k > 0 && ((k - 1) as f64 / 10.0) >= t {
+            k -= 1;
+        }
+        match self.last_tenth() {
+            Some(last) if k > last => last + 1,
+            _ => k,
+        }
+    }
+
+    /// The month of grid point k.
+    pub fn point_month(&self, k: usize) -> f64 {
+        match (self.last_tenth(), self.horizon) {
+            (Some(last), Some(h)) if k > last => h,
+            _ => k as f64 / 10.0,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The grid point of a month: the smallest k/10 at or after it within
+    /// the horizon, else the horizon.
+    #[test]
+    fn reach_points_follow_the_definition() {
+        for horizon in [None, Some(12.0), Some(6.55), Some(0.0), Some(0.3)] {
+            let rows = Rows { horizon };
+            for j in 0..=1300 {
+                let t = j as f64 / 100.0 + 0.001 * (j % 3) as f64;
+                if horizon.is_some_and(|h| t > h) {
+                    continue;
+                }
+                let k = rows.reach_point(t);
+                let m = rows.point_month(k);
+                assert!(m >= t, "{t} -> {m}");
+                assert!(horizon.is_none_or(|h| m <= h));
+                if k > 0 {
+                    assert!(rows.point_month(k - 1) < t, "{t}: point {k} not the first");
+                }
+            }
+        }
+    }
 
     /// The rows against the definition (spec: the month rounded up; a
     /// fractional horizon's last part in one more row; after it, late).

@@ -1,5 +1,8 @@
 //! From integer tallies to estimates and intervals.
 
+pub mod binned;
+pub mod build_up;
 pub mod interval;
+pub mod losses;
 pub mod results;
 pub mod tally;

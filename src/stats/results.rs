@@ -1,6 +1,7 @@
 //! The result tables of spec §4, computed from a tally: estimates,
 //! Wilson intervals for probabilities and normal intervals for means.
 
+use super::binned;
 use super::interval::{mean_interval, wilson};
 use super::tally::Tally;
 use crate::scenario::Scenario;
@@ -17,7 +18,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn opt(v: Option<f64>) -> Cell {
+    pub fn opt(v: Option<f64>) -> Cell {
         v.map_or(Cell::Empty, Cell::Num)
     }
 
@@ -60,12 +61,12 @@ impl Table {
     }
 }
 
-fn ratio(k: u64, n: u64) -> Option<f64> {
+pub(super) fn ratio(k: u64, n: u64) -> Option<f64> {
     (n > 0).then(|| k as f64 / n as f64)
 }
 
 /// Estimate and Wilson interval cells of k in n.
-fn prob_cells(k: u64, n: u64) -> [Cell; 3] {
+pub(super) fn prob_cells(k: u64, n: u64) -> [Cell; 3] {
     match wilson(k, n) {
         Some((lo, hi)) => [Cell::opt(ratio(k, n)), Cell::Num(lo), Cell::Num(hi)],
         None => [Cell::Empty, Cell::Empty, Cell::Empty],
@@ -98,6 +99,9 @@ pub fn tables(s: &Scenario, t: &Tally) -> Vec<Table> {
     }
     out.push(exceedance(s, t));
     out.push(timeline(s, t));
+    out.push(super::build_up::milestones(s, t));
+    out.push(super::build_up::fan(s, t));
+    out.push(super::losses::losses(s, t));
     out
 }
 
@@ -283,14 +287,19 @@ pub fn exceedance_step(target: u64) -> u64 {
     ((target + 20) / 40).max(1)
 }
 
-/// The most rows of the exceedance table before its step widens.
-pub const MAX_EXCEEDANCE_ROWS: u64 = 4000;
+/// The step of the exceedance table and of fan.csv's quantiles (people):
+/// target/40, doubled as often as needed to cover the totals seen in at
+/// most `binned::MAX_BINS` steps (a target far below what the contributors
+/// can bring).
+pub fn grid_step(s: &Scenario, t: &Tally) -> u64 {
+    let base = exceedance_step(s.target);
+    let largest = t.histogram.len().saturating_sub(1) as u64;
+    binned::width(base, binned::shift_for(largest, base))
+}
 
 fn exceedance(s: &Scenario, t: &Tally) -> Table {
+    let step = grid_step(s, t);
     let largest = t.histogram.len().saturating_sub(1) as u64;
-    // target/40, widened only when the totals seen run past 4,000 such
-    // steps (a target far below what the contributors can bring).
-    let step = exceedance_step(s.target).max(largest.div_ceil(MAX_EXCEEDANCE_ROWS));
     // at_least[x] = trials with personnel >= x
     let mut rows = Vec::new();
     let mut above: u64 = t.trials;

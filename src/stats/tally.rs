@@ -1,6 +1,7 @@
 //! Integer tallies of a run: plain counters with an exact `merge`, so that
 //! threads, batches and shards combine to the same numbers in any order.
 
+use super::binned::Binned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -30,6 +31,15 @@ pub struct Tally {
     /// kept only for scenarios with at most 20 contributors.
     pub coalitions: BTreeMap<u64, [u64; 2]>,
     pub timeline: TimelineTally,
+    /// Per milestone (`Scenario::milestones`), per point of the month grid
+    /// (`Rows::reach_point`): trials that first reached it at that point.
+    pub milestones: Vec<Vec<u64>>,
+    /// Personnel at the timeline's rows, binned on the exceedance table's
+    /// step (fan.csv), as changes: at row 0 each trial counts in the bin of
+    /// its personnel; at each later row where its personnel changes, it
+    /// leaves the old bin and counts in the new one. The counts by bin at a
+    /// row are the sums over rows up to it.
+    pub fan: Vec<Binned>,
 }
 
 /// Counts of one contributor.
@@ -48,6 +58,12 @@ pub struct ContributorTally {
     pub first: Vec<u64>,
     /// Per reason: trials in which it held and the personnel did not arrive.
     pub any: Vec<u64>,
+    /// Per reason, like `first`: its pledge summed over the trials in which
+    /// that was the first reason (people).
+    pub first_pledge: Vec<u64>,
+    /// Its pledge summed over the trials in which its personnel arrived
+    /// (people).
+    pub arrived_pledge: u64,
 }
 
 /// Counts of one role.
@@ -81,7 +97,7 @@ pub struct TimelineTally {
 
 impl Tally {
     /// An empty tally shaped for a scenario.
-    pub fn new(reasons: &[usize], roles: usize, states: &[usize]) -> Tally {
+    pub fn new(reasons: &[usize], roles: usize, states: &[usize], milestones: usize) -> Tally {
         Tally {
             trials: 0,
             success: 0,
@@ -99,6 +115,8 @@ impl Tally {
                     arrived_sum: 0,
                     first: vec![0; r],
                     any: vec![0; r],
+                    first_pledge: vec![0; r],
+                    arrived_pledge: 0,
                 })
                 .collect(),
             roles: vec![
@@ -114,6 +132,8 @@ impl Tally {
                 .collect(),
             coalitions: BTreeMap::new(),
             timeline: TimelineTally::default(),
+            milestones: vec![Vec::new(); milestones],
+            fan: Vec::new(),
         }
     }
 
@@ -133,6 +153,8 @@ impl Tally {
             a.arrived_sum += b.arrived_sum;
             add_vec(&mut a.first, &b.first);
             add_vec(&mut a.any, &b.any);
+            add_vec(&mut a.first_pledge, &b.first_pledge);
+            a.arrived_pledge += b.arrived_pledge;
         }
         for (a, b) in self.roles.iter_mut().zip(&other.roles) {
             a.met += b.met;
@@ -154,6 +176,35 @@ impl Tally {
         add_vec(&mut t.first_success, &o.first_success);
         add_vec(&mut t.arriving, &o.arriving);
         t.rows_seen = t.rows_seen.max(o.rows_seen);
+        for (a, b) in self.milestones.iter_mut().zip(&other.milestones) {
+            add_vec(a, b);
+        }
+        merge_binned(&mut self.fan, &other.fan);
+    }
+
+    /// A trial's personnel at timeline row `row` is `now`, and was `before`
+    /// at the row before (None at row 0); bins of `step` people.
+    #[inline]
+    pub fn add_fan(&mut self, row: usize, before: Option<u64>, now: u64, step: u64) {
+        if before == Some(now) {
+            return;
+        }
+        if row >= self.fan.len() {
+            self.fan.resize(row + 1, Binned::default());
+        }
+        if let Some(b) = before {
+            self.fan[row].add(b, step, -1);
+        }
+        self.fan[row].add(now, step, 1);
+    }
+}
+
+fn merge_binned(a: &mut Vec<Binned>, b: &[Binned]) {
+    if a.len() < b.len() {
+        a.resize(b.len(), Binned::default());
+    }
+    for (x, y) in a.iter_mut().zip(b) {
+        x.merge(y);
     }
 }
 

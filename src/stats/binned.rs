@@ -1,0 +1,123 @@
+//! Counts of whole numbers of people in bins whose width doubles when the
+//! values outgrow a fixed number of bins. The width depends only on the
+//! largest value counted, so counts merge exactly in any order and any
+//! split: the finer of two is coarsened to the other's width, then added.
+//! Counts are signed, so that a trial can move from one bin to another (a
+//! count taken away from one, added to the other).
+
+use serde::{Deserialize, Serialize};
+
+/// The most bins before the width doubles: the exceedance table's rows.
+pub const MAX_BINS: u64 = 4000;
+
+/// The bin width: `base << shift` people.
+pub fn width(base: u64, shift: u32) -> u64 {
+    base << shift
+}
+
+/// The smallest shift at which `largest` fits within `MAX_BINS` bins of
+/// width `base << shift`.
+pub fn shift_for(largest: u64, base: u64) -> u32 {
+    let mut shift = 0;
+    while largest.div_ceil(width(base, shift)) > MAX_BINS {
+        shift += 1;
+    }
+    shift
+}
+
+/// Counts by bin: bin b holds the values x with (b-1)·w < x <= b·w (bin 0
+/// holds 0), for the width w = base << shift.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Binned {
+    pub shift: u32,
+    pub counts: Vec<i64>,
+}
+
+impl Binned {
+    /// Counts `n` values equal to `value` (n < 0 takes them away), with
+    /// bins of `base << shift`.
+    #[inline]
+    pub fn add(&mut self, value: u64, base: u64, n: i64) {
+        let mut bin = value.div_ceil(width(base, self.shift));
+        if bin > MAX_BINS {
+            self.coarsen_to(shift_for(value, base));
+            bin = value.div_ceil(width(base, self.shift));
+        }
+        let bin = bin as usize;
+        if bin >= self.counts.len() {
+            self.counts.resize(bin + 1, 0);
+        }
+        self.counts[bin] += n;
+        while self.counts.last() == Some(&0) {
+            self.counts.pop();
+        }
+    }
+
+    /// Doubles the width until the shift is `shift`: bin b goes to bin
+    /// ceil(b/2), which holds exactly its values.
+    pub fn coarsen_to(&mut self, shift: u32) {
+        while self.shift < shift {
+            let mut coarse = vec![0i64; self.counts.len().div_ceil(2) + 1];
+            for (b, c) in self.counts.iter().enumerate() {
+                coarse[b.div_ceil(2)] += c;
+            }
+            while coarse.last() == Some(&0) {
+                coarse.pop();
+            }
+            self.counts = coarse;
+            self.shift += 1;
+        }
+    }
+
+    /// Adds `other` into `self`.
+    pub fn merge(&mut self, other: &Binned) {
+        let mut other = other.clone();
+        let shift = self.shift.max(other.shift);
+        self.coarsen_to(shift);
+        other.coarsen_to(shift);
+        if self.counts.len() < other.counts.len() {
+            self.counts.resize(other.counts.len(), 0);
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        while self.counts.last() == Some(&0) {
+            self.counts.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Adding values one by one, in any order or split, gives the bins of
+    /// the definition at the width the largest value needs.
+    #[test]
+    fn bins_follow_the_definition_whatever_the_order() {
+        let base = 7;
+        let values: Vec<u64> = (0..3000u64).map(|k| (k * 7919) % 90_001).collect();
+        let largest = *values.iter().max().unwrap();
+        let shift = shift_for(largest, base);
+        let w = width(base, shift);
+        let mut expected = vec![0i64; (largest.div_ceil(w) + 1) as usize];
+        for v in &values {
+            expected[v.div_ceil(w) as usize] += 1;
+        }
+        let mut whole = Binned::default();
+        values.iter().for_each(|v| whole.add(*v, base, 1));
+        let (mut a, mut b) = (Binned::default(), Binned::default());
+        values[..100].iter().for_each(|v| a.add(*v, base, 1));
+        values[100..].iter().rev().for_each(|v| b.add(*v, base, 1));
+        b.merge(&a);
+        while expected.last() == Some(&0) {
+            expected.pop();
+        }
+        for got in [&whole, &b] {
+            assert_eq!(got.shift, shift);
+            let mut counts = got.counts.clone();
+            counts.resize(expected.len(), 0);
+            assert_eq!(counts, expected);
+        }
+    }
+}
