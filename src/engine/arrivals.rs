@@ -166,49 +166,103 @@ pub(super) fn first_rows(plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally,
 
 /// milestones.csv and fan.csv: trial t's personnel by timeline row (as
 /// changes from the row before) and the grid point by which it reached
-/// each milestone.
+/// each milestone. Trials in which nobody arrives are counted per batch
+/// (`tally_build_up_batch`), and when everybody arrives at the same fixed
+/// lead time, everything is read off the totals per worker
+/// (`tally_build_up_at_once`).
 #[inline(always)]
-pub(super) fn tally_build_up(s: &Scenario, plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally) {
-    // Arrived contributors that bring anybody: (row, personnel, lead time).
-    let mut arrivals = [(0u16, 0u64, 0f64); 64];
+pub(super) fn tally_build_up(
+    s: &Scenario,
+    plan: &Plan,
+    t: usize,
+    sc: &mut Scratch,
+    tally: &mut Tally,
+) {
+    if plan.common_lead.is_some() {
+        return;
+    }
+    if sc.total[t] == 0 {
+        sc.nobody += 1;
+        return;
+    }
+    // Arrived contributors that bring anybody, as (grid point, row,
+    // personnel) packed in one word, sorted by point (and so by row).
+    let mut arrivals = [0u64; 64];
     let mut n = 0;
     let mut bits = sc.arrived[t];
     while bits != 0 {
         let i = bits.trailing_zeros() as usize;
         bits &= bits - 1;
         let d = sc.deployed[i][t] as u64;
-        if d > 0 {
-            arrivals[n] = (sc.row[i][t], d, sc.lead[i][t]);
-            n += 1;
-        }
+        arrivals[n] = (sc.point[i][t] as u64) << 48 | (sc.row[i][t] as u64) << 32 | d;
+        n += usize::from(d > 0);
     }
     let arrivals = &mut arrivals[..n];
-    let step = plan.fan_step;
-    arrivals.sort_unstable_by_key(|a| a.0);
+    arrivals.sort_unstable();
+    let row_of = |a: u64| (a >> 32 & 0xffff) as usize;
     let (mut personnel, mut k) = (0u64, 0);
-    while k < n && arrivals[k].0 == 0 {
-        personnel += arrivals[k].1;
+    while k < n && row_of(arrivals[k]) == 0 {
+        personnel += arrivals[k] & 0xffff_ffff;
         k += 1;
     }
-    tally.add_fan(0, None, personnel, step);
+    sc.add_fan(plan, tally, 0, personnel, 1);
     while k < n {
-        let (row, before) = (arrivals[k].0, personnel);
-        while k < n && arrivals[k].0 == row {
-            personnel += arrivals[k].1;
+        let (row, before) = (row_of(arrivals[k]), personnel);
+        while k < n && row_of(arrivals[k]) == row {
+            personnel += arrivals[k] & 0xffff_ffff;
             k += 1;
         }
-        tally.add_fan(row as usize, Some(before), personnel, step);
+        sc.add_fan(plan, tally, row, before, -1);
+        sc.add_fan(plan, tally, row, personnel, 1);
     }
     if s.milestones.first().is_none_or(|&m| personnel < m) {
         return;
     }
-    arrivals.sort_unstable_by(|a, b| a.2.total_cmp(&b.2));
     let (mut so_far, mut j) = (0u64, 0);
-    for &(_, d, lead) in arrivals.iter() {
-        so_far += d;
+    for &a in arrivals.iter() {
+        so_far += a & 0xffff_ffff;
         while j < s.milestones.len() && so_far >= s.milestones[j] {
-            bump(&mut tally.milestones[j], plan.rows.reach_point(lead), 1);
+            bump(&mut tally.milestones[j], (a >> 48) as usize, 1);
             j += 1;
         }
     }
+}
+
+/// The batch's trials in which nobody arrived: personnel 0 at row 0.
+#[inline(always)]
+pub(super) fn tally_build_up_batch(plan: &Plan, sc: &mut Scratch, tally: &mut Tally) {
+    let nobody = std::mem::take(&mut sc.nobody);
+    if nobody > 0 {
+        sc.add_fan(plan, tally, 0, 0, nobody as i64);
+    }
+}
+
+/// When everybody arrives at the same fixed lead time (row r, grid point
+/// p): a trial's personnel is 0 before row r and its total from r on, and
+/// it reached each milestone at p when its total did; so the worker's
+/// totals (its histogram) give the counts of all its trials at once.
+pub(super) fn tally_build_up_at_once(s: &Scenario, plan: &Plan, tally: &mut Tally) {
+    let Some((row, point)) = plan.common_lead else {
+        return;
+    };
+    let step = plan.fan_step;
+    let hist = std::mem::take(&mut tally.histogram);
+    let trials = tally.trials as i64;
+    let at_zero = hist.first().copied().unwrap_or(0) as i64;
+    for (total, &count) in hist.iter().enumerate() {
+        if count > 0 && (total > 0 || row == 0) {
+            tally.add_fan_count(row as usize, total as u64, count as i64, step);
+        }
+    }
+    if row > 0 {
+        tally.add_fan_count(0, 0, trials, step);
+        tally.add_fan_count(row as usize, 0, at_zero - trials, step);
+    }
+    for (j, &level) in s.milestones.iter().enumerate() {
+        let reached: u64 = hist.iter().skip(level as usize).sum();
+        if reached > 0 {
+            bump(&mut tally.milestones[j], point, reached);
+        }
+    }
+    tally.histogram = hist;
 }

@@ -114,6 +114,7 @@ fn run_batch_body(
     }
     let joined_n = coalition::tally_batch(s.contributors.len(), len, sc, tally);
     arrivals::tally_batch(plan, &joined_n, sc, tally);
+    arrivals::tally_build_up_batch(plan, sc, tally);
     conditions::tally_batch(s, plan, sc, tally);
     blockers::tally_batch(s, plan, len, sc, tally);
     tally.trials += len as u64;

@@ -18,20 +18,12 @@ use crate::stats::tally::{ContributorTally, Tally};
 /// vetoed.
 #[inline(always)]
 pub(super) fn count_trial(s: &Scenario, t: usize, sc: &mut Scratch) {
-    let w = sc.world[t] as usize;
-    if let Some(counts) = sc.world_counts.get_mut(w) {
+    if let Some(counts) = sc.world_counts.get_mut(sc.world[t] as usize) {
         let everyone = u64::MAX >> (64 - s.contributors.len());
         let (joined, late) = (sc.joined[t], sc.late[t]);
         let missing = !(joined & !late) & everyone;
         let open_missing = sc.willing[t] & !sc.vetoed[t] & missing;
         counts.add([missing, open_missing]);
-        // The pledges of those whose first reason is a clause.
-        let mut bits = open_missing & !joined;
-        while bits != 0 {
-            let i = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            sc.world_pledge[w][i] += sc.pledge[i][t] as u64;
-        }
     }
 }
 
@@ -66,22 +58,15 @@ pub(super) fn tally_batch(
         count_bits(late, n, &mut joined_late_n);
     }
     let by_world: Vec<[[u64; 64]; 2]> = sc.world_counts.iter_mut().map(|c| c.take()).collect();
-    let pledge_by_world: Vec<[u64; 64]> = sc
-        .world_pledge
-        .iter_mut()
-        .map(|p| std::mem::replace(p, [0; 64]))
-        .collect();
     let sc = &*sc;
     for (i, contributor) in s.contributors.iter().enumerate() {
         let ct = &mut tally.contributors[i];
         // losses.csv: where its pledge went, for the reasons found by column.
         let pledge = &sc.pledge[i][..len];
-        ct.first_pledge[0] += pledge_where(pledge, willing.iter().map(|w| !w), i);
-        ct.arrived_pledge += pledge_where(pledge, sc.arrived[..len].iter().copied(), i);
-        if plan.any_veto {
-            let first_vetoed = willing.iter().zip(vetoed).map(|(w, v)| w & v);
-            ct.first_pledge[1] += pledge_where(pledge, first_vetoed, i);
-        }
+        let [declined_p, vetoed_p, arrived_p, late_p] = pledge_sums(sc, pledge, i);
+        ct.first_pledge[0] += declined_p;
+        ct.first_pledge[1] += vetoed_p;
+        ct.arrived_pledge += arrived_p;
         // Not willing or vetoed means not joined, so never arrived; late
         // (joined, arriving after the horizon) means not arrived; without
         // clauses, willing and not vetoed means joined.
@@ -91,12 +76,11 @@ pub(super) fn tally_batch(
         ct.any[0] += declined_n[i];
         ct.first[1] += willing_vetoed_n[i];
         ct.any[1] += vetoed_n[i];
-        let joined_late = joined.iter().zip(&sc.late[..len]).map(|(j, l)| j & l);
         if clauses.is_empty() {
             if has_horizon {
                 ct.first[late_reason] += joined_late_n[i];
                 ct.any[late_reason] += joined_late_n[i];
-                ct.first_pledge[late_reason] += pledge_where(pledge, joined_late, i);
+                ct.first_pledge[late_reason] += late_p;
             }
             continue;
         }
@@ -109,17 +93,24 @@ pub(super) fn tally_batch(
         if cp.coalition_clauses.is_empty() && !by_world.is_empty() {
             // Only condition clauses: which fail depends on the joint state
             // alone, and a contributor that joined had none failing.
-            let worlds = cp
-                .condition_fails
+            // The pledges of those willing and not vetoed that did not join:
+            // the first failing clause of the trial's joint state.
+            let open = willing
                 .iter()
-                .zip(&by_world)
-                .zip(&pledge_by_world);
-            for ((fails, [missing, open_missing]), pledged) in worlds {
+                .zip(vetoed)
+                .zip(joined)
+                .map(|((w, v), j)| w & !v & !j);
+            for ((p, o), world) in pledge.iter().zip(open).zip(&sc.world[..len]) {
+                if o >> i & 1 == 1 {
+                    let fails = cp.condition_fails[*world as usize];
+                    ct.first_pledge[2 + fails.trailing_zeros().min(63) as usize] += *p as u64;
+                }
+            }
+            for (fails, [missing, open_missing]) in cp.condition_fails.iter().zip(&by_world) {
                 if *fails == 0 {
                     continue;
                 }
                 ct.first[2 + fails.trailing_zeros() as usize] += open_missing[i];
-                ct.first_pledge[2 + fails.trailing_zeros() as usize] += pledged[i];
                 let mut bits = *fails;
                 while bits != 0 {
                     ct.any[2 + bits.trailing_zeros() as usize] += missing[i];
@@ -129,7 +120,7 @@ pub(super) fn tally_batch(
             if has_horizon {
                 ct.first[late_reason] += joined_late_n[i];
                 ct.any[late_reason] += joined_late_n[i];
-                ct.first_pledge[late_reason] += pledge_where(pledge, joined_late, i);
+                ct.first_pledge[late_reason] += late_p;
             }
             continue;
         }
@@ -217,13 +208,25 @@ fn tally_clause_blockers_slowly(
     }
 }
 
-/// The pledges summed over the trials in which bit i of the mask is set
-/// (people).
+/// Contributor i's pledges summed over the batch's trials in which it
+/// declined, was vetoed while willing, arrived, and joined but arrived late
+/// (people), in one pass.
 #[inline(always)]
-fn pledge_where(pledge: &[u32], masks: impl Iterator<Item = u64>, i: usize) -> u64 {
-    pledge
+fn pledge_sums(sc: &Scratch, pledge: &[u32], i: usize) -> [u64; 4] {
+    let bit = |m: u64| 0u64.wrapping_sub(m >> i & 1);
+    let mut sums = [0u64; 4];
+    let columns = pledge
         .iter()
-        .zip(masks)
-        .map(|(p, m)| *p as u64 & 0u64.wrapping_sub(m >> i & 1))
-        .sum()
+        .zip(&sc.willing)
+        .zip(&sc.vetoed)
+        .zip(&sc.joined)
+        .zip(&sc.late);
+    for ((((p, w), v), j), l) in columns {
+        let p = *p as u64;
+        sums[0] += p & !bit(*w);
+        sums[1] += p & bit(w & v);
+        sums[2] += p & bit(j & !l);
+        sums[3] += p & bit(j & l);
+    }
+    sums
 }

@@ -203,19 +203,21 @@ fn draw_amounts_dense(
     }
 
     let row = &mut sc.row[i][..len];
-    let lead_months = &mut sc.lead[i][..len];
+    let point = &mut sc.point[i][..len];
     if let Some(lead) = cp.lead.fixed_value().filter(|_| plan.paths.fixed_values) {
         let r = plan.rows.row_of(lead).unwrap_or(LATE);
         row.fill(r);
-        lead_months.fill(lead);
+        point.fill(plan.rows.point_of(lead));
         if r == LATE {
             sc.late[..len].iter_mut().for_each(|m| *m |= 1 << i);
         }
     } else {
         streams.fill(s_lead, first, words);
         cp.lead.fill(words, values);
-        lead_months.copy_from_slice(values);
         let rows = plan.rows;
+        for (p, v) in point.iter_mut().zip(values.iter()) {
+            *p = rows.point_of(*v);
+        }
         for ((r, v), late) in row.iter_mut().zip(values.iter()).zip(sc.late.iter_mut()) {
             *r = rows.row_or(*v, LATE);
             *late |= u64::from(*r == LATE) << i;
@@ -262,11 +264,11 @@ fn draw_amounts_sparse(
     let [_, _, _, s_delivery, s_lead] = cp.streams;
     draw_pledges(plan, i, streams, first, len, sc);
     let words = &mut sc.words[..len];
-    let (pledge, deployed, row, lead_months) = (
+    let (pledge, deployed, row, point) = (
         &sc.pledge[i][..len],
         &mut sc.deployed[i][..len],
         &mut sc.row[i][..len],
-        &mut sc.lead[i][..len],
+        &mut sc.point[i][..len],
     );
     deployed.fill(0);
     row.fill(LATE);
@@ -282,8 +284,9 @@ fn draw_amounts_sparse(
     }
     for &t in &sc.picked {
         let t = t as usize;
-        lead_months[t] = cp.lead.quantile(unit(words[t]));
-        row[t] = plan.rows.row_or(lead_months[t], LATE);
+        let lead = cp.lead.quantile(unit(words[t]));
+        row[t] = plan.rows.row_or(lead, LATE);
+        point[t] = plan.rows.point_of(lead);
     }
     for (r, late) in row.iter().zip(sc.late[..len].iter_mut()) {
         *late |= u64::from(*r == LATE) << i;

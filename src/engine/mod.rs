@@ -94,6 +94,8 @@ pub fn run_plan(
             done.fetch_add(len as u64, Ordering::Relaxed);
         }
         scratch.flush_coalitions(&mut tally);
+        scratch.flush_fan(plan, &mut tally);
+        arrivals::tally_build_up_at_once(s, plan, &mut tally);
         tally
     };
     let threads = threads.max(1);

@@ -118,6 +118,9 @@ pub struct Plan {
     pub variable_leads: u64,
     /// Whether some contributor can be vetoed.
     pub any_veto: bool,
+    /// When every contributor's lead time is the same fixed value within the
+    /// horizon: its timeline row and its point of the month grid.
+    pub common_lead: Option<(u16, usize)>,
     /// The bin width of fan.csv's counts before any widening (people).
     pub fan_step: u64,
     /// The timeline row at which everybody arrives, when every lead time
@@ -250,6 +253,13 @@ impl Plan {
             },
             target: s.target,
             fan_step: crate::stats::results::exceedance_step(s.target),
+            common_lead: common_lead(
+                s,
+                Rows {
+                    horizon: s.horizon_months,
+                },
+            )
+            .filter(|_| fp.same_row_arrivals && fp.fixed_values),
             condition_count: s.conditions.len(),
             track_coalitions: s.contributors.len() <= 20,
             common_row: common_row(
@@ -261,6 +271,20 @@ impl Plan {
             .filter(|_| fp.same_row_arrivals && fp.fixed_values),
         }
     }
+}
+
+fn common_lead(s: &Scenario, rows: Rows) -> Option<(u16, usize)> {
+    let mut found = None;
+    for c in &s.contributors {
+        let crate::scenario::dist::Dist::Fixed(lead) = c.lead_months else {
+            return None;
+        };
+        if *found.get_or_insert(lead) != lead {
+            return None;
+        }
+    }
+    let lead = found?;
+    Some((rows.row_of(lead)?, rows.reach_point(lead)))
 }
 
 fn common_row(s: &Scenario, rows: Rows) -> Option<u16> {

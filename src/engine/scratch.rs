@@ -10,6 +10,11 @@ use crate::stats::tally::Tally;
 /// stopping points of precision mode and the shares of shards.
 pub const BATCH: usize = 4096;
 
+/// The most timeline rows whose fan counts a worker keeps in an array.
+const FAN_ROWS: usize = 64;
+/// Bins of the base step kept per row in that array (more go to the tally).
+const FAN_BINS: usize = crate::stats::binned::MAX_BINS as usize + 1;
+
 /// Row marker of personnel arriving after the horizon.
 pub(super) const LATE: u16 = u16::MAX;
 
@@ -41,8 +46,9 @@ pub struct Scratch {
     pub(super) deployed: Vec<Vec<u32>>,
     /// `[contributor][trial]`: timeline row of arrival, or LATE.
     pub(super) row: Vec<Vec<u16>>,
-    /// `[contributor][trial]`: months until arrival (where it may join).
-    pub(super) lead: Vec<Vec<f64>>,
+    /// `[contributor][trial]`: the point of milestones.csv's month grid at
+    /// which it arrives (`Rows::reach_point`; where it arrives).
+    pub(super) point: Vec<Vec<u16>>,
     /// Arrived personnel per trial (people).
     pub(super) total: Vec<u64>,
     /// `group_sums[t * groups + g]`, people (only when the scenario has roles).
@@ -54,14 +60,17 @@ pub struct Scratch {
     pub(super) arrived_sum: Vec<u64>,
     /// Personnel arriving per timeline row in the batch, plus a spare slot.
     pub(super) arriving: Vec<u64>,
+    /// fan.csv's counts by timeline row and bin of the base step
+    /// (`[row * FAN_BINS + bin]`), moved into the tally when the worker
+    /// ends; empty when there are too many rows to keep them this way.
+    pub(super) fan: Vec<i64>,
+    /// Trials of the batch in which nobody arrived.
+    pub(super) nobody: u64,
     /// Rows needed by the batch's arrivals (largest row + 1).
     pub(super) rows_seen: u64,
     /// Per joint condition state: trials in which each contributor did not
     /// arrive, and in which it was willing and not vetoed but did not arrive.
     pub(super) world_counts: Vec<MaskCounts<2>>,
-    /// Per joint condition state, per contributor: its pledges in the trials
-    /// in which it was willing and not vetoed but did not join (people).
-    pub(super) world_pledge: Vec<[u64; 64]>,
     /// Per joint condition state: trials and successes in the batch (when
     /// the states are few enough to tally this way).
     pub(super) world_outcomes: Vec<[u64; 2]>,
@@ -85,7 +94,7 @@ impl Scratch {
             pledge: vec![vec![0; BATCH]; n],
             deployed: vec![vec![0; BATCH]; n],
             row: vec![vec![0; BATCH]; n],
-            lead: vec![vec![0.0; BATCH]; n],
+            point: vec![vec![0; BATCH]; n],
             total: vec![0; BATCH],
             group_sums: vec![0; BATCH * plan.roles.groups.len().max(1)],
             success: vec![0; BATCH],
@@ -97,18 +106,49 @@ impl Scratch {
             arrived_sum: vec![0; n],
             arriving: vec![0; plan.rows.fixed_count().unwrap_or(1202) + 1],
             rows_seen: 0,
-            world_counts: match (&plan.worlds, plan.world_blockers) {
-                (Some(w), true) => vec![MaskCounts::new(n); w.count],
+            nobody: 0,
+            fan: match plan.rows.fixed_count() {
+                Some(rows) if rows <= FAN_ROWS => vec![0; rows * FAN_BINS],
                 _ => Vec::new(),
             },
-            world_pledge: match (&plan.worlds, plan.world_blockers) {
-                (Some(w), true) => vec![[0; 64]; w.count],
+            world_counts: match (&plan.worlds, plan.world_blockers) {
+                (Some(w), true) => vec![MaskCounts::new(n); w.count],
                 _ => Vec::new(),
             },
             world_outcomes: match &plan.worlds {
                 Some(w) if plan.world_outcomes => vec![[0, 0]; w.count],
                 _ => Vec::new(),
             },
+        }
+    }
+
+    /// Counts `n` trials (taken away when negative) with personnel `value`
+    /// at timeline row `row` of fan.csv.
+    #[inline(always)]
+    pub(super) fn add_fan(
+        &mut self,
+        plan: &Plan,
+        tally: &mut Tally,
+        row: usize,
+        value: u64,
+        n: i64,
+    ) {
+        let bin = value.div_ceil(plan.fan_step) as usize;
+        if bin < FAN_BINS && row * FAN_BINS < self.fan.len() {
+            self.fan[row * FAN_BINS + bin] += n;
+        } else {
+            tally.add_fan_count(row, value, n, plan.fan_step);
+        }
+    }
+
+    /// Moves the fan counts into the tally.
+    pub fn flush_fan(&mut self, plan: &Plan, tally: &mut Tally) {
+        for (k, count) in self.fan.iter_mut().enumerate() {
+            if *count != 0 {
+                let (row, bin) = (k / FAN_BINS, (k % FAN_BINS) as u64);
+                tally.add_fan_count(row, bin * plan.fan_step, *count, plan.fan_step);
+                *count = 0;
+            }
         }
     }
 

@@ -85,6 +85,17 @@ impl Rows {
         }
     }
 
+    /// `reach_point` without branches, for columns of lead times within the
+    /// horizon (at most 1,200 months, so the point fits 16 bits).
+    #[inline(always)]
+    pub fn point_of(&self, t: f64) -> u16 {
+        let cap = self.last_tenth().map_or(f64::INFINITY, |l| (l + 1) as f64);
+        let k = libm::ceil(t * 10.0).max(0.0);
+        let k = k - f64::from(u8::from(k >= 1.0 && (k - 1.0) / 10.0 >= t));
+        let k = k + f64::from(u8::from(k / 10.0 < t));
+        k.min(cap).min(f64::from(u16::MAX)) as u16
+    }
+
     /// The month of grid point k.
     pub fn point_month(&self, k: usize) -> f64 {
         match (self.last_tenth(), self.horizon) {
@@ -110,6 +121,7 @@ mod tests {
                     continue;
                 }
                 let k = rows.reach_point(t);
+                assert_eq!(rows.point_of(t) as usize, k, "{t}");
                 let m = rows.point_month(k);
                 assert!(m >= t, "{t} -> {m}");
                 assert!(horizon.is_none_or(|h| m <= h));

@@ -25,6 +25,17 @@ pub fn shift_for(largest: u64, base: u64) -> u32 {
     shift
 }
 
+/// The bin of `value` at width `base << shift`: ceil(ceil(value / base) /
+/// 2^shift), in 32 bits where the numbers fit (personnel always does).
+#[inline(always)]
+fn bin_of(value: u64, base: u64, shift: u32) -> u64 {
+    let units = match (u32::try_from(value), u32::try_from(base)) {
+        (Ok(v), Ok(b)) => u64::from(v.div_ceil(b)),
+        _ => value.div_ceil(base),
+    };
+    (units + (1 << shift) - 1) >> shift
+}
+
 /// Counts by bin: bin b holds the values x with (b-1)·w < x <= b·w (bin 0
 /// holds 0), for the width w = base << shift.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -38,18 +49,20 @@ impl Binned {
     /// bins of `base << shift`.
     #[inline]
     pub fn add(&mut self, value: u64, base: u64, n: i64) {
-        let mut bin = value.div_ceil(width(base, self.shift));
+        let mut bin = bin_of(value, base, self.shift);
         if bin > MAX_BINS {
             self.coarsen_to(shift_for(value, base));
-            bin = value.div_ceil(width(base, self.shift));
+            bin = bin_of(value, base, self.shift);
         }
         let bin = bin as usize;
         if bin >= self.counts.len() {
             self.counts.resize(bin + 1, 0);
         }
         self.counts[bin] += n;
-        while self.counts.last() == Some(&0) {
-            self.counts.pop();
+        if self.counts[bin] == 0 && bin + 1 == self.counts.len() {
+            while self.counts.last() == Some(&0) {
+                self.counts.pop();
+            }
         }
     }
 

@@ -182,6 +182,15 @@ impl Tally {
         merge_binned(&mut self.fan, &other.fan);
     }
 
+    /// Adds `n` trials (taken away when negative) with personnel `value` to
+    /// the fan counts of row `row`, in bins of `step` people.
+    pub fn add_fan_count(&mut self, row: usize, value: u64, n: i64, step: u64) {
+        if row >= self.fan.len() {
+            self.fan.resize(row + 1, Binned::default());
+        }
+        self.fan[row].add(value, step, n);
+    }
+
     /// A trial's personnel at timeline row `row` is `now`, and was `before`
     /// at the row before (None at row 0); bins of `step` people.
     #[inline]
