@@ -29,7 +29,8 @@ impl Rows {
         };
         // Rounding up is exact, so this is the same on every platform.
         let r = lead.ceil().min(last).max(0.0).min(f64::from(u16::MAX - 1));
-        // SAFETY: r is finite and within u16's range.
+        // SAFETY: r is finite and within u16's range. (Unchecked for the same
+        // reason as `whole`: the loops over lead times vectorise.)
         let r = unsafe { r.to_int_unchecked::<i32>() } as u16;
         if lead > h { late } else { r }
     }
