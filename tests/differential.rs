@@ -411,7 +411,11 @@ prop_compose! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    // 200 cases a run (PROPTEST_CASES=5000 for a longer search).
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(200),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn generated_scenarios(shape in shape_strategy(), paths in paths_strategy(), seed in any::<u64>()) {

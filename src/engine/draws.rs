@@ -11,6 +11,7 @@ use super::sample::{unit, whole};
 use super::scratch::{LATE, Scratch};
 use super::streams::Streams;
 use crate::scenario::Scenario;
+use crate::scenario::timeline::Rows;
 
 /// Sets bit `i` of `masks[t]` where the Bernoulli draw of trial t is true.
 #[allow(clippy::too_many_arguments)]
@@ -207,17 +208,18 @@ fn draw_amounts_dense(
     if let Some(lead) = cp.lead.fixed_value().filter(|_| plan.paths.fixed_values) {
         let r = plan.rows.row_of(lead).unwrap_or(LATE);
         row.fill(r);
-        point.fill(plan.rows.point_of(lead));
+        point.fill(Rows::point_of(lead, plan.rows.point_cap()));
         if r == LATE {
             sc.late[..len].iter_mut().for_each(|m| *m |= 1 << i);
         }
     } else {
         streams.fill(s_lead, first, words);
         cp.lead.fill(words, values);
-        let rows = plan.rows;
+        let cap = plan.rows.point_cap();
         for (p, v) in point.iter_mut().zip(values.iter()) {
-            *p = rows.point_of(*v);
+            *p = Rows::point_of(*v, cap);
         }
+        let rows = plan.rows;
         for ((r, v), late) in row.iter_mut().zip(values.iter()).zip(sc.late.iter_mut()) {
             *r = rows.row_or(*v, LATE);
             *late |= u64::from(*r == LATE) << i;
@@ -286,7 +288,7 @@ fn draw_amounts_sparse(
         let t = t as usize;
         let lead = cp.lead.quantile(unit(words[t]));
         row[t] = plan.rows.row_or(lead, LATE);
-        point[t] = plan.rows.point_of(lead);
+        point[t] = Rows::point_of(lead, plan.rows.point_cap());
     }
     for (r, late) in row.iter().zip(sc.late[..len].iter_mut()) {
         *late |= u64::from(*r == LATE) << i;

@@ -86,13 +86,19 @@ impl Rows {
         }
     }
 
+    /// The last point of the grid (its index), as f64; infinite without a
+    /// horizon. For `point_of`.
+    pub fn point_cap(&self) -> f64 {
+        self.last_tenth().map_or(f64::INFINITY, |l| (l + 1) as f64)
+    }
+
     /// `reach_point` without branches, for columns of lead times within the
-    /// horizon (at most 1,200 months, so the point fits 16 bits).
+    /// horizon (at most 1,200 months, so the point fits 16 bits); `cap` is
+    /// `point_cap()`, computed once for the column.
     #[inline(always)]
-    pub fn point_of(&self, t: f64) -> u16 {
-        let cap = self.last_tenth().map_or(f64::INFINITY, |l| (l + 1) as f64);
+    pub fn point_of(t: f64, cap: f64) -> u16 {
         let k = libm::ceil(t * 10.0).max(0.0);
-        let k = k - f64::from(u8::from(k >= 1.0 && (k - 1.0) / 10.0 >= t));
+        let k = k - f64::from(u8::from(k >= 1.0) & u8::from((k - 1.0) / 10.0 >= t));
         let k = k + f64::from(u8::from(k / 10.0 < t));
         k.min(cap).min(f64::from(u16::MAX)) as u16
     }
@@ -122,7 +128,7 @@ mod tests {
                     continue;
                 }
                 let k = rows.reach_point(t);
-                assert_eq!(rows.point_of(t) as usize, k, "{t}");
+                assert_eq!(Rows::point_of(t, rows.point_cap()) as usize, k, "{t}");
                 let m = rows.point_month(k);
                 assert!(m >= t, "{t} -> {m}");
                 assert!(horizon.is_none_or(|h| m <= h));
