@@ -13,6 +13,7 @@ mod golden;
 mod loader_errors;
 mod many_clauses;
 mod properties;
+mod regressions;
 mod robustness;
 mod scenario_comments;
 mod shards;

@@ -224,7 +224,7 @@ fn sweep_is_exact_monotone_and_matches_the_truth() {
         "the chart is written beside the CSV"
     );
     assert!(!dir.path().join("sweep.csv.partial").exists());
-    let record = std::fs::read_to_string(dir.path().join("sweep.toml")).unwrap();
+    let record = std::fs::read_to_string(dir.path().join("sweep.csv.sweep.toml")).unwrap();
     assert!(record.contains("trials = 40000"), "{record}");
 }
 
@@ -329,6 +329,13 @@ fn resume_continues_a_partial_sweep() {
     // A partial file with the header, four rows and a row cut short mid-write.
     let partial = format!("{}\n{}", lines[..5].join("\n"), &lines[5][..6]);
     std::fs::write(dir.path().join("part.csv.partial"), partial).unwrap();
+    // The record of the sweep the rows come from; without it, nothing says
+    // the rows belong to this sweep.
+    std::fs::copy(
+        dir.path().join("full.csv.sweep.toml"),
+        dir.path().join("part.csv.sweep.toml"),
+    )
+    .unwrap();
     run(args("part.csv", true));
     let resumed = std::fs::read_to_string(dir.path().join("part.csv")).unwrap();
     assert_eq!(resumed, full);

@@ -116,10 +116,10 @@ pub fn run(a: CheckArgs) -> Outcome {
     for path in &a.scenarios {
         let inputs = pipeline::load(path, &a.set)?;
         let (text, warnings) = describe(&inputs.scenario);
-        println!("{}: valid", path.display());
-        print!("{text}");
+        crate::outln!("{}: valid", path.display());
+        crate::out!("{text}");
         for w in warnings {
-            eprintln!("warning: {}: {w}", path.display());
+            crate::errln!("warning: {}: {w}", path.display());
         }
     }
     Ok(())

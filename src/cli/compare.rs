@@ -16,6 +16,8 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{Failure, Outcome};
+use crate::output::csv_files::neutralise;
+use crate::output::own_file;
 use crate::output::run_record::RunRecord;
 use crate::stats::results::Cell;
 use crate::whatif::decimal::difference;
@@ -30,10 +32,28 @@ pub struct CompareArgs {
     /// Also write the comparison as CSV.
     #[arg(long)]
     pub csv: Option<PathBuf>,
+    /// Replace the --csv file even when muster does not recognise it as its own.
+    #[arg(long)]
+    pub force: bool,
     /// Family-wise significance level of the Holm correction.
     #[arg(long, default_value_t = 0.05)]
     pub alpha: f64,
 }
+
+/// The header of the CSV `compare` writes; a file starting with it is muster's.
+const HEADER: [&str; 11] = [
+    "file",
+    "contributor",
+    "metric",
+    "a",
+    "b",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_holm",
+    "significant",
+];
 
 /// A CSV file as text cells.
 struct Csv {
@@ -316,6 +336,11 @@ pub fn run(a: CompareArgs) -> Outcome {
             a.alpha
         )));
     }
+    if let Some(path) = &a.csv {
+        own_file::may_replace(path, None, a.force, |p| {
+            own_file::csv_has_header(p, &HEADER)
+        })?;
+    }
     let ra = read_run(&a.a)?;
     let rb = read_run(&a.b)?;
     warn(&ra, &rb);
@@ -328,21 +353,45 @@ pub fn run(a: CompareArgs) -> Outcome {
     Ok(())
 }
 
+/// The first 12 characters of a hash as written (any text, cut between characters).
+fn short(hash: &str) -> String {
+    printable(&hash.chars().take(12).collect::<String>())
+}
+
+/// Text read from a result folder, with control characters escaped, so that
+/// a crafted run.toml or CSV cannot act on the terminal.
+fn printable(text: &str) -> String {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    } else {
+        text.to_string()
+    }
+}
+
 fn warn(a: &Run, b: &Run) {
     let (x, y) = (&a.rec, &b.rec);
     if x.scenario_sha256 != y.scenario_sha256 {
-        eprintln!(
+        crate::errln!(
             "warning: the runs differ in scenario: {} (sha256 {}) and {} (sha256 {})",
-            x.scenario_file,
-            &x.scenario_sha256[..x.scenario_sha256.len().min(12)],
-            y.scenario_file,
-            &y.scenario_sha256[..y.scenario_sha256.len().min(12)]
+            printable(&x.scenario_file),
+            short(&x.scenario_sha256),
+            printable(&y.scenario_file),
+            short(&y.scenario_sha256)
         );
     }
     if x.trials != y.trials {
-        eprintln!(
+        crate::errln!(
             "warning: the runs differ in trial count: {} and {}",
-            x.trials, y.trials
+            x.trials,
+            y.trials
         );
     }
     if x.overrides != y.overrides {
@@ -350,17 +399,17 @@ fn warn(a: &Run, b: &Run) {
             if o.is_empty() {
                 "none".to_string()
             } else {
-                o.join(" ")
+                printable(&o.join(" "))
             }
         };
-        eprintln!(
+        crate::errln!(
             "note: overrides differ: A {}; B {}",
             show(&x.overrides),
             show(&y.overrides)
         );
     }
     if x.seed == y.seed {
-        eprintln!(
+        crate::errln!(
             "note: both runs use seed {}: with common random numbers their results are positively \
              correlated, which these unpaired intervals ignore, so they are wider (more cautious) than \
              a paired comparison would be",
@@ -374,30 +423,16 @@ fn write_csv(
     lines: &[Line],
     significant: &dyn Fn(&Line) -> bool,
 ) -> Result<(), Failure> {
-    let mut w =
-        csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
-    w.write_record([
-        "file",
-        "contributor",
-        "metric",
-        "a",
-        "b",
-        "difference",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "p_holm",
-        "significant",
-    ])
-    .context("writing the CSV")?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(HEADER).context("writing the CSV")?;
     let opt = |v: Option<f64>| v.map_or(String::new(), |v| Cell::Num(v).text());
     for l in lines {
         w.write_record([
             l.file.to_string(),
-            l.contributor.clone(),
-            l.metric.clone(),
-            l.a.clone(),
-            l.b.clone(),
+            neutralise(&l.contributor).into_owned(),
+            neutralise(&l.metric).into_owned(),
+            neutralise(&l.a).into_owned(),
+            neutralise(&l.b).into_owned(),
             l.difference().unwrap_or_default(),
             opt(l.result.map(|r| r.low)),
             opt(l.result.map(|r| r.high)),
@@ -407,23 +442,23 @@ fn write_csv(
         ])
         .context("writing the CSV")?;
     }
-    w.flush()
-        .with_context(|| format!("writing {}", path.display()))?;
+    let bytes = w.into_inner().context("writing the CSV")?;
+    own_file::write_atomic(path, &bytes)?;
     Ok(())
 }
 
 fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, alpha: f64) {
     for (label, r) in [("A", a), ("B", b)] {
-        println!(
+        crate::outln!(
             "{label}: {} ({}, seed {}, {} trials{})",
             r.dir.display(),
-            r.rec.scenario_name,
+            printable(&r.rec.scenario_name),
             r.rec.seed,
             r.rec.trials,
             if r.rec.overrides.is_empty() {
                 String::new()
             } else {
-                format!(", --set {}", r.rec.overrides.join(" --set "))
+                format!(", --set {}", printable(&r.rec.overrides.join(" --set ")))
             }
         );
     }
@@ -444,14 +479,18 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
         .map(|l| l.metric.len() + if l.contributor.is_empty() { 2 } else { 4 })
         .max()
         .unwrap_or(10);
-    println!(
+    crate::outln!(
         "{:<width$} {:>10} {:>10} {:>10}  {:<23}",
-        "", "A", "B", "A - B", "95% CI of A - B"
+        "",
+        "A",
+        "B",
+        "A - B",
+        "95% CI of A - B"
     );
     let mut current: Option<&str> = None;
     for l in lines {
         if current != Some(l.file) {
-            println!(
+            crate::outln!(
                 "{}",
                 if l.file == "summary.csv" {
                     "summary"
@@ -462,7 +501,7 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
             current = Some(l.file);
         }
         if l.metric == "p_joined" {
-            println!("  {}", l.contributor);
+            crate::outln!("  {}", printable(&l.contributor));
         }
         let indent = if l.contributor.is_empty() {
             "  "
@@ -480,7 +519,7 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
             None => String::new(),
         };
         let mark = if significant(l) { "*" } else { "" };
-        println!(
+        crate::outln!(
             "{:<width$} {:>10} {:>10} {:>10}  {:<23} {mark}",
             format!("{indent}{}", l.metric),
             show(l, &l.a),
@@ -491,7 +530,7 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
     }
     let tested = lines.iter().filter(|l| l.result.is_some()).count();
     let flagged = lines.iter().filter(|l| significant(l)).count();
-    println!(
+    crate::outln!(
         "* significant after Holm's correction over {tested} tested metrics (family-wise alpha {alpha}); {flagged} flagged"
     );
 }

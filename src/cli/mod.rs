@@ -11,6 +11,64 @@ pub mod sensitivity;
 pub mod solve;
 pub mod sweep;
 
+use std::io::Write;
+use std::sync::Mutex;
+
+/// The first error met writing to stdout or stderr; the run goes on, and
+/// the exit status reports it (a closed pipe is not an error).
+static OUTPUT_ERROR: Mutex<Option<std::io::Error>> = Mutex::new(None);
+
+/// Writes to stdout without panicking when it is closed or full.
+pub fn write_stdout(args: std::fmt::Arguments) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args) {
+        note_output_error(e);
+    }
+}
+
+/// Writes to stderr without panicking when it is closed or full.
+pub fn write_stderr(args: std::fmt::Arguments) {
+    let mut out = std::io::stderr().lock();
+    if let Err(e) = out.write_fmt(args) {
+        note_output_error(e);
+    }
+}
+
+fn note_output_error(e: std::io::Error) {
+    if let Ok(mut slot) = OUTPUT_ERROR.lock()
+        && slot.is_none()
+    {
+        *slot = Some(e);
+    }
+}
+
+/// Flushes stdout and returns the first error met writing output, if any.
+pub fn output_error() -> Option<std::io::Error> {
+    if let Err(e) = std::io::stdout().lock().flush() {
+        note_output_error(e);
+    }
+    OUTPUT_ERROR.lock().ok().and_then(|mut slot| slot.take())
+}
+
+/// `println!` that records a write error instead of panicking.
+#[macro_export]
+macro_rules! outln {
+    () => { $crate::cli::write_stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `print!` that records a write error instead of panicking.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!($($arg)*)) };
+}
+
+/// `eprintln!` that records a write error instead of panicking.
+#[macro_export]
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::cli::write_stderr(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 use clap::{Parser, Subcommand};
 
 /// Monte Carlo simulation of force-generation negotiations.

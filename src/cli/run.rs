@@ -52,11 +52,31 @@ pub struct RunArgs {
 /// The most trials a run may ask for.
 pub const MAX_TRIALS: u64 = 1_000_000_000_000;
 
+/// `--threads` may ask for at most this many threads per core, or
+/// [`THREADS_ALWAYS_ALLOWED`] on a machine with few cores.
+pub const THREADS_PER_CORE: usize = 4;
+/// A `--threads` every machine accepts, so that a command line works alike on
+/// a laptop and a cluster node.
+pub const THREADS_ALWAYS_ALLOWED: usize = 64;
+
+/// The worker threads to run: `--threads` checked against its limits (at
+/// least 1, at most [`THREADS_PER_CORE`] per core or 64), then no more than the
+/// cores. Results do not depend on the count, and each worker keeps its own
+/// tallies (a personnel histogram of up to 80 MB), so workers beyond the
+/// cores would cost memory and time and gain nothing.
 pub fn threads(requested: Option<usize>) -> Result<usize, Failure> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let limit = cores
+        .saturating_mul(THREADS_PER_CORE)
+        .max(THREADS_ALWAYS_ALLOWED);
     match requested {
         Some(0) => Err(Failure::Usage("--threads must be at least 1".into())),
-        Some(t) => Ok(t),
-        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+        Some(t) if t > limit => Err(Failure::Usage(format!(
+            "--threads {t} is above the limit of {limit} ({THREADS_PER_CORE} per core on {cores} cores, \
+             at least {THREADS_ALWAYS_ALLOWED}); muster runs at most one worker per core"
+        ))),
+        Some(t) => Ok(t.min(cores)),
+        None => Ok(cores),
     }
 }
 
@@ -95,8 +115,7 @@ pub fn settings(a: &RunArgs, inputs: &Inputs) -> Result<Settings, Failure> {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+    crate::whatif::runner::stem(path)
 }
 
 /// The result folder of one scenario.
@@ -131,6 +150,12 @@ pub fn run(a: RunArgs) -> Outcome {
         }
         stems.push(s);
     }
+    if a.shard.is_none() && a.shard_count.is_some() {
+        return Err(Failure::Usage(
+            "--shard-count goes with --shard auto on a Kubernetes Indexed Job; without --shard it does nothing"
+                .into(),
+        ));
+    }
     if a.shard.is_some() {
         if a.scenarios.len() != 1 {
             return Err(Failure::Usage("--shard takes exactly one scenario".into()));
@@ -164,24 +189,26 @@ pub fn run(a: RunArgs) -> Outcome {
         if a.quiet {
             continue;
         }
-        println!(
+        crate::outln!(
             "{}: {} trials, seed {}",
-            inputs.scenario.name, tally.trials, st.seed
+            inputs.scenario.name,
+            tally.trials,
+            st.seed
         );
         if written != dest {
-            println!(
+            crate::outln!(
                 "results: {} (resolved from {})",
                 written.display(),
                 dest.display()
             );
         } else {
-            println!("results: {}", written.display());
+            crate::outln!("results: {}", written.display());
         }
         if let (Some(p), Some(met)) = (st.precision, met) {
             if met {
-                println!("  precision {p} met after {} trials", tally.trials);
+                crate::outln!("  precision {p} met after {} trials", tally.trials);
             } else {
-                println!(
+                crate::outln!(
                     "  precision {p} NOT met: stopped at the limit of {} trials ({} batches)",
                     tally.trials,
                     batch_count(tally.trials)
@@ -189,7 +216,7 @@ pub fn run(a: RunArgs) -> Outcome {
             }
         }
         let tables = results::tables(&inputs.scenario, &tally);
-        print!(
+        crate::out!(
             "{}",
             terminal::summary_text(&tables, terminal::use_colour())
         );

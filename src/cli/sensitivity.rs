@@ -10,6 +10,7 @@ use clap::Args;
 
 use super::{Failure, Outcome};
 use crate::output::charts::write_tornado_chart;
+use crate::output::csv_files::neutralise;
 use crate::output::folder;
 use crate::output::run_record::RunRecord;
 use crate::stats::results::Cell;
@@ -66,21 +67,22 @@ pub fn run(a: SensitivityArgs) -> Outcome {
     let (all, mut notes) = inputs(base, &written, a.delta);
     // Validate every variant first; an input whose setting the loader
     // rejects is left out, with the loader's reason.
-    let mut planned = Vec::new();
+    // Only the settings are kept; each variant is built again when it runs,
+    // so that memory does not grow with the number of inputs.
+    let mut planned: Vec<(Input, Option<String>, Option<String>)> = Vec::new();
     for input in all {
-        let mut scenarios = Vec::new();
+        if super::progress::interrupted() {
+            return Err(Failure::Interrupted);
+        }
         let mut rejected = None;
-        for side in [&input.low, &input.high] {
-            match &side.set {
-                None => scenarios.push(None),
-                Some(set) => match runner.variant(std::slice::from_ref(set)) {
-                    Ok((s, _)) => scenarios.push(Some(s)),
-                    Err(Failure::Usage(m)) => {
-                        rejected = Some(m);
-                        break;
-                    }
-                    Err(e) => return Err(e),
-                },
+        for set in [&input.low.set, &input.high.set].into_iter().flatten() {
+            match runner.variant(std::slice::from_ref(set)) {
+                Ok(_) => {}
+                Err(Failure::Usage(m)) => {
+                    rejected = Some(m);
+                    break;
+                }
+                Err(e) => return Err(e),
             }
         }
         match rejected {
@@ -89,15 +91,14 @@ pub fn run(a: SensitivityArgs) -> Outcome {
                 input.name
             )),
             None => {
-                let high = scenarios.pop().flatten();
-                let low = scenarios.pop().flatten();
+                let (low, high) = (input.low.set.clone(), input.high.set.clone());
                 planned.push((input, low, high));
             }
         }
     }
     if !quiet {
         for n in &notes {
-            eprintln!("note: {n}");
+            crate::errln!("note: {n}");
         }
     }
     let runs = 1 + planned
@@ -109,8 +110,11 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         let base_k = runner.tally(base)?.success;
         let mut rows = Vec::new();
         for (input, low, high) in planned {
-            let at = |s: &Option<crate::scenario::Scenario>| match s {
-                Some(s) => runner.tally(s).map(|t| t.success),
+            let at = |set: &Option<String>| match set {
+                Some(set) => {
+                    let (s, _) = runner.variant(std::slice::from_ref(set))?;
+                    runner.tally(&s).map(|t| t.success)
+                }
                 None => Ok(base_k),
             };
             let (low, high) = (at(&low)?, at(&high)?);
@@ -148,9 +152,9 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         ])?;
         for r in &rows {
             w.write_record([
-                r.input.name.clone(),
-                r.input.low.label.clone(),
-                r.input.high.label.clone(),
+                neutralise(&r.input.name).into_owned(),
+                neutralise(&r.input.low.label).into_owned(),
+                neutralise(&r.input.high.label).into_owned(),
                 Cell::Num(r.p(r.low)).text(),
                 Cell::Num(r.p(r.high)).text(),
                 Cell::Num(r.swing()).text(),
@@ -170,12 +174,12 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         return Err(Failure::Run(e));
     }
     let dest = staging.dest.clone();
-    staging.commit()?;
+    staging.commit().map_err(super::pipeline::commit_failure)?;
     if quiet {
         return Ok(());
     }
     let st = &runner.settings;
-    println!(
+    crate::outln!(
         "{}: sensitivity of P(success), {} inputs, delta {}, {} trials per run, seed {}",
         base.name,
         rows.len(),
@@ -183,7 +187,7 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         st.trials,
         st.seed
     );
-    println!("  P(success) with every input as given: {base_p:.4}");
+    crate::outln!("  P(success) with every input as given: {base_p:.4}");
     let width = rows
         .iter()
         .take(10)
@@ -191,12 +195,17 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         .max()
         .unwrap_or(5)
         .max(5);
-    println!(
+    crate::outln!(
         "  {:<width$}  {:>14} {:>8}  {:>14} {:>8}  {:>7}",
-        "input", "low", "P", "high", "P", "swing"
+        "input",
+        "low",
+        "P",
+        "high",
+        "P",
+        "swing"
     );
     for r in rows.iter().take(10) {
-        println!(
+        crate::outln!(
             "  {:<width$}  {:>14} {:>8.4}  {:>14} {:>8.4}  {:>7.4}",
             r.input.name,
             r.input.low.label,
@@ -207,9 +216,9 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         );
     }
     if rows.len() > 10 {
-        println!("  ... {} more in tornado.csv", rows.len() - 10);
+        crate::outln!("  ... {} more in tornado.csv", rows.len() - 10);
     }
-    println!("results: {}", dest.display());
+    crate::outln!("results: {}", dest.display());
     Ok(())
 }
 

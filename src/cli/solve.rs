@@ -10,6 +10,8 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{Failure, Outcome};
+use crate::output::csv_files::neutralise;
+use crate::output::own_file;
 use crate::stats::results::Cell;
 use crate::whatif::decimal::{Decimal, fixed};
 use crate::whatif::goal::{Goal, Measure, Metric};
@@ -39,7 +41,25 @@ pub struct SolveArgs {
     /// Write the answer and every run of the search to this CSV file.
     #[arg(long)]
     pub csv: Option<PathBuf>,
+    /// Replace the --csv file even when muster does not recognise it as its own.
+    #[arg(long)]
+    pub force: bool,
 }
+
+/// The header of the CSV `solve` writes; a file starting with it is muster's.
+const HEADER: [&str; 11] = [
+    "phase",
+    "value",
+    "value_low",
+    "value_high",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "meets_favourable",
+    "meets_estimate",
+    "meets_unfavourable",
+    "note",
+];
 
 fn range(a: &SolveArgs, kind: Kind) -> Result<(Decimal, Decimal), Failure> {
     let Some(text) = &a.range else {
@@ -68,6 +88,11 @@ pub fn run(a: SolveArgs) -> Outcome {
     let goal = Goal::parse(&a.goal).map_err(Failure::Usage)?;
     if let Err(e) = crate::scenario::Override::parse(&format!("{}=0", a.vary)) {
         return Err(Failure::Usage(format!("--vary {}: {}", a.vary, e.message)));
+    }
+    if let Some(path) = &a.csv {
+        own_file::may_replace(path, Some(&a.run.scenario), a.force, |p| {
+            own_file::csv_has_header(p, &HEADER)
+        })?;
     }
     let runner = Runner::new(&a.run)?;
     for o in &runner.inputs.overrides {
@@ -143,13 +168,13 @@ pub fn run(a: SolveArgs) -> Outcome {
     }
     let st = &runner.settings;
     let m = goal.metric.name();
-    println!(
+    crate::outln!(
         "{}: {} {} with {goal}",
         runner.inputs.scenario.name,
         if a.max { "largest" } else { "smallest" },
         a.vary
     );
-    println!(
+    crate::outln!(
         "  searched {range_text}, tolerance {}, {} runs of {} trials, seed {}",
         fixed(tolerance, 12),
         steps
@@ -184,58 +209,62 @@ pub fn run(a: SolveArgs) -> Outcome {
             at_range_end,
             crossings,
         } => {
-            println!("  answer    {} = {value}", a.vary);
-            println!(
+            crate::outln!("  answer    {} = {value}", a.vary);
+            crate::outln!(
                 "  interval  {low} to {high}{}",
                 if *open { " (open: see below)" } else { "" }
             );
-            println!("  at {value}: {}", show(measure));
+            crate::outln!("  at {value}: {}", show(measure));
             if *at_range_end {
-                println!(
+                crate::outln!(
                     "  the goal already holds at the {} end of the range",
                     if a.max { "upper" } else { "lower" }
                 );
             }
             if *open {
-                println!(
+                crate::outln!(
                     "  the goal is not met with 95% confidence anywhere in the range, so the interval runs to its end"
                 );
             }
             if *crossings > 1 {
-                println!(
+                crate::outln!(
                     "  note: along the coarse grid the goal is met and missed {crossings} times; this is the {} crossing",
                     if a.max { "last" } else { "first" }
                 );
             }
-            println!(
+            crate::outln!(
                 "  method: bisection on the estimate and on each 95% bound of {m}; the interval runs from \
                  where the bound most in the goal's favour meets it to where the other bound does, \
                  each to within the tolerance"
             );
         }
         Answer::Nowhere { best, within_error } => {
-            println!("  no value of {} in {range_text} meets {goal}", a.vary);
-            println!(
+            crate::outln!("  no value of {} in {range_text} meets {goal}", a.vary);
+            crate::outln!(
                 "  closest: {} at {} = {}",
                 show(&best.measure),
                 a.vary,
                 best.value
             );
             if *within_error {
-                println!("  (within sampling error at some points: more trials would tell)");
+                crate::outln!("  (within sampling error at some points: more trials would tell)");
             }
         }
         Answer::NotMonotone { rise, fall } => {
-            println!(
+            crate::outln!(
                 "  {m} is not monotone in {} over {range_text}: it rises between {} and {} and falls \
                  between {} and {} (95% intervals apart), so bisection cannot be trusted; narrow --range \
                  to a part where it only rises or only falls",
-                a.vary, rise.0, rise.1, fall.0, fall.1
+                a.vary,
+                rise.0,
+                rise.1,
+                fall.0,
+                fall.1
             );
         }
     }
     if let Some(path) = &a.csv {
-        println!("csv: {}", path.display());
+        crate::outln!("csv: {}", path.display());
     }
     Ok(())
 }
@@ -257,31 +286,17 @@ fn variant_at(
 }
 
 fn write_csv(
-    path: &PathBuf,
+    path: &std::path::Path,
     goal: &Goal,
     answer: &Answer,
     steps: &[Step],
     range_text: &str,
     vary: &str,
 ) -> Result<(), Failure> {
-    let mut w =
-        csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(Vec::new());
     let num = |v: f64| Cell::Num(v).text();
     let bool_text = |b: bool| b.to_string();
-    w.write_record([
-        "phase",
-        "value",
-        "value_low",
-        "value_high",
-        "estimate",
-        "ci_low",
-        "ci_high",
-        "meets_favourable",
-        "meets_estimate",
-        "meets_unfavourable",
-        "note",
-    ])
-    .context("writing the CSV")?;
+    w.write_record(HEADER).context("writing the CSV")?;
     let measure_cells = |m: &Measure| {
         let t = goal.tests(m);
         [
@@ -334,7 +349,10 @@ fn write_csv(
             r
         }
     };
-    w.write_record(&answer_row).context("writing the CSV")?;
+    let safe =
+        |r: &[String]| -> Vec<String> { r.iter().map(|c| neutralise(c).into_owned()).collect() };
+    w.write_record(safe(&answer_row))
+        .context("writing the CSV")?;
     for s in steps {
         let mut r = vec![
             s.phase.to_string(),
@@ -344,9 +362,9 @@ fn write_csv(
         ];
         r.extend(measure_cells(&s.measure));
         r.push(String::new());
-        w.write_record(&r).context("writing the CSV")?;
+        w.write_record(safe(&r)).context("writing the CSV")?;
     }
-    w.flush()
-        .with_context(|| format!("writing {}", path.display()))?;
+    let bytes = w.into_inner().context("writing the CSV")?;
+    own_file::write_atomic(path, &bytes)?;
     Ok(())
 }

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Failure, Outcome};
 use crate::output::charts::write_sweep_chart;
+use crate::output::csv_files::neutralise;
+use crate::output::own_file;
 use crate::stats::results::{self, Cell};
 use crate::whatif::grid::{self, Axis};
 use crate::whatif::runner::{RunOptions, Runner, stem};
@@ -23,12 +25,15 @@ pub struct SweepArgs {
     /// A key path and its values: PATH=START:STOP:STEP or PATH=v1,v2,... (repeatable; the grid of all combinations).
     #[arg(long, value_name = "PATH=VALUES", required = true)]
     pub vary: Vec<String>,
-    /// The CSV file to write (default: results/<file stem>-sweep.csv); the chart goes beside it as .svg, the run record as .toml.
+    /// The CSV file to write (default: results/<file stem>-sweep.csv); the chart goes beside it as .svg, the sweep's record as FILE.sweep.toml.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Continue the sweep from the rows FILE.partial already holds.
     #[arg(long)]
     pub resume: bool,
+    /// Replace files at the output paths that muster does not recognise as its own, and start over from an earlier partial file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Metric columns after the varied paths.
@@ -55,11 +60,15 @@ pub struct SweepRecord {
     pub overrides: Vec<String>,
     /// The `--vary` arguments as given.
     pub vary: Vec<String>,
+    #[serde(with = "crate::output::run_record::seed_text")]
     pub seed: u64,
     /// Trials per point.
     pub trials: u64,
     pub points: u64,
     pub version: String,
+    /// Files the sweep writes beside its record (the CSV, the partial file, the chart).
+    #[serde(default)]
+    pub files: Vec<String>,
 }
 
 /// The metric cells of one run, as summary.csv writes them.
@@ -175,6 +184,85 @@ fn same_sweep(old: &SweepRecord, new: &SweepRecord) -> Result<(), String> {
     Ok(())
 }
 
+/// The files a sweep writes for `--out FILE`.
+struct SweepFiles {
+    /// The finished CSV.
+    out: PathBuf,
+    /// Rows so far, `FILE.partial`.
+    partial: PathBuf,
+    /// What the sweep was computed from, `FILE.sweep.toml`.
+    record: PathBuf,
+    /// The chart, FILE with the extension `.svg`.
+    chart: PathBuf,
+}
+
+impl SweepFiles {
+    fn new(out: &Path) -> SweepFiles {
+        SweepFiles {
+            out: out.to_path_buf(),
+            partial: with_suffix(out, ".partial"),
+            record: with_suffix(out, ".sweep.toml"),
+            chart: out.with_extension("svg"),
+        }
+    }
+}
+
+/// A sweep record muster wrote, or why the file is not one.
+fn read_record(path: &Path) -> Result<SweepRecord, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
+    toml::from_str(&text).map_err(|_| "it is not a sweep record muster wrote".to_string())
+}
+
+/// Whether a CSV's header is one a sweep writes: varied paths, then the metrics.
+fn sweep_header(path: &Path) -> Result<(), String> {
+    let line = own_file::first_line(path).unwrap_or_default();
+    let cells: Vec<&str> = line.split(',').collect();
+    let n = cells.len();
+    if n > METRICS.len() && cells[n - METRICS.len()..] == METRICS {
+        Ok(())
+    } else {
+        Err("it does not start with a sweep's header, so muster did not write it".into())
+    }
+}
+
+/// Refuses, before anything runs, to replace a file muster did not write for
+/// this output: the scenario, a CSV that is not a sweep's, a chart or a
+/// record that no sweep record of this output lists.
+fn check_files(f: &SweepFiles, scenario: &Path, force: bool) -> Result<(), Failure> {
+    let record = read_record(&f.record);
+    let listed = |p: &Path| -> Result<(), String> {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match &record {
+            Ok(r) if r.files.contains(&name) => Ok(()),
+            Ok(_) => Err(format!(
+                "the sweep record {} does not list it, so muster did not write it",
+                f.record.display()
+            )),
+            Err(_) => Err(format!(
+                "there is no sweep record {} listing it, so muster did not write it",
+                f.record.display()
+            )),
+        }
+    };
+    own_file::may_replace(&f.record, Some(scenario), force, |_| {
+        record.as_ref().map(|_| ()).map_err(Clone::clone)
+    })?;
+    own_file::may_replace(&f.out, Some(scenario), force, sweep_header)?;
+    own_file::may_replace(&f.chart, Some(scenario), force, listed)?;
+    own_file::may_replace(&f.partial, Some(scenario), force, |p| {
+        // An empty partial file is what a full disk can leave.
+        let empty = std::fs::metadata(p).is_ok_and(|m| m.len() == 0);
+        if empty && record.is_ok() {
+            return Ok(());
+        }
+        sweep_header(p)
+    })?;
+    Ok(())
+}
+
 pub fn run(a: SweepArgs) -> Outcome {
     let axes: Vec<Axis> = a
         .vary
@@ -202,17 +290,28 @@ pub fn run(a: SweepArgs) -> Outcome {
     if matches!(
         out.extension().and_then(|e| e.to_str()),
         Some("svg" | "toml" | "partial")
-    ) {
+    ) || out.file_name().is_none()
+    {
         return Err(Failure::Usage(format!(
-            "--out {}: the sweep writes its chart and record beside the CSV as .svg and .toml; \
+            "--out {}: the sweep writes its chart beside the CSV as .svg and its record as FILE.sweep.toml; \
              give the CSV a .csv name",
             out.display()
         )));
     }
-    let partial = with_suffix(&out, ".partial");
-    let record_path = out.with_extension("toml");
-    let chart_path = out.with_extension("svg");
+    let files = SweepFiles::new(&out);
+    check_files(&files, &a.run.scenario, a.force)?;
+    let partial = files.partial.clone();
     let st = runner.settings.clone();
+    let chart_drawn = axes.len() <= 2;
+    let name_of = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let mut written = vec![name_of(&files.out), name_of(&files.partial)];
+    if chart_drawn {
+        written.push(name_of(&files.chart));
+    }
     let record = SweepRecord {
         scenario_name: runner.inputs.scenario.name.clone(),
         scenario_file: runner.inputs.file.clone(),
@@ -223,50 +322,71 @@ pub fn run(a: SweepArgs) -> Outcome {
         trials: st.trials,
         points: points as u64,
         version: env!("CARGO_PKG_VERSION").to_string(),
+        files: written,
     };
 
-    // Validate every point before running any.
+    // Validate every point before running any; the scenarios are built
+    // again when they run, so that memory does not grow with the grid.
     let point_overrides = |k: usize| -> Vec<String> {
         axes.iter()
             .zip(grid::point(&axes, k))
             .map(|(axis, v)| format!("{}={v}", axis.path))
             .collect()
     };
-    let mut variants = Vec::with_capacity(points);
-    for k in 0..points {
+    let variant = |k: usize| {
         let extra = point_overrides(k);
-        let (s, _) = runner.variant(&extra).map_err(|e| match e {
+        runner.variant(&extra).map(|(s, _)| s).map_err(|e| match e {
             Failure::Usage(m) => {
                 Failure::Usage(format!("--vary at the point {}: {m}", extra.join(", ")))
             }
             other => other,
-        })?;
-        variants.push(s);
+        })
+    };
+    for k in 0..points {
+        if super::progress::interrupted() {
+            return Err(Failure::Interrupted);
+        }
+        variant(k)?;
     }
 
     let mut header: Vec<String> = axes.iter().map(|x| x.path.clone()).collect();
     header.extend(METRICS.iter().map(|m| m.to_string()));
     let mut done: Vec<Option<Vec<String>>> = vec![None; points];
-    if a.resume && partial.exists() {
-        if let Ok(text) = std::fs::read_to_string(&record_path) {
-            let old: SweepRecord = toml::from_str(&text).map_err(|e| {
-                Failure::Usage(format!(
-                    "cannot resume: {} is not a sweep record: {e}",
-                    record_path.display()
-                ))
-            })?;
-            same_sweep(&old, &record).map_err(|m| {
-                Failure::Usage(format!(
-                    "cannot resume from {}: {m}; remove it to start over",
-                    partial.display()
-                ))
-            })?;
-        }
+    let partial_exists = partial.exists();
+    if a.resume && partial_exists {
+        let old = read_record(&files.record).map_err(|why| {
+            Failure::Usage(format!(
+                "cannot resume from {}: its sweep record {}: {why}, so muster cannot check that \
+                 it continues this sweep; remove {} to start over",
+                partial.display(),
+                files.record.display(),
+                partial.display()
+            ))
+        })?;
+        same_sweep(&old, &record).map_err(|m| {
+            Failure::Usage(format!(
+                "cannot resume from {}: {m}; remove it to start over",
+                partial.display()
+            ))
+        })?;
         let n = axes.len();
-        let index: std::collections::HashMap<Vec<&str>, usize> =
-            (0..points).map(|k| (grid::point(&axes, k), k)).collect();
-        for row in read_partial(&partial, &header)? {
-            let key: Vec<&str> = row[..n].iter().map(String::as_str).collect();
+        // Keys as the rows hold them (text values neutralised for spreadsheets).
+        let key_of = |k: usize| -> Vec<String> {
+            grid::point(&axes, k)
+                .iter()
+                .map(|v| neutralise(v).into_owned())
+                .collect()
+        };
+        let index: std::collections::HashMap<Vec<String>, usize> =
+            (0..points).map(|k| (key_of(k), k)).collect();
+        let empty = std::fs::metadata(&partial).is_ok_and(|m| m.len() == 0);
+        let rows = if empty {
+            Vec::new()
+        } else {
+            read_partial(&partial, &header)?
+        };
+        for row in rows {
+            let key: Vec<String> = row[..n].to_vec();
             let Some(&k) = index.get(&key) else {
                 return Err(Failure::Usage(format!(
                     "cannot resume from {}: the row for {} is not a point of this grid",
@@ -277,34 +397,45 @@ pub fn run(a: SweepArgs) -> Outcome {
             done[k] = Some(row);
         }
     } else if a.resume && !a.run.quiet {
-        eprintln!(
+        crate::errln!(
             "note: {} does not exist; starting the sweep from the beginning",
             partial.display()
         );
+    } else if partial_exists && !a.force {
+        let rows = std::fs::read_to_string(&partial)
+            .map(|t| t.lines().count().saturating_sub(1))
+            .unwrap_or(0);
+        if rows > 0 {
+            return Err(Failure::Usage(format!(
+                "{} holds {rows} rows of an earlier sweep: pass --resume to continue it, \
+                 or --force to start over",
+                partial.display()
+            )));
+        }
     }
     let already = done.iter().filter(|r| r.is_some()).count();
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    if super::progress::interrupted() {
+        return Err(Failure::Interrupted);
     }
-    std::fs::write(
-        &record_path,
-        toml::to_string(&record).context("writing the sweep record")?,
-    )
-    .with_context(|| format!("writing {}", record_path.display()))?;
-    // Rewrite the partial file with the rows kept, in grid order, then append.
-    let mut file = std::fs::File::create(&partial)
-        .with_context(|| format!("creating {}", partial.display()))?;
-    let kept = (|| -> anyhow::Result<()> {
-        file.write_all(&csv_line(&header)?)?;
-        for row in done.iter().flatten() {
-            file.write_all(&csv_line(row)?)?;
-        }
-        file.flush()?;
-        Ok(())
-    })();
-    kept.with_context(|| format!("writing {}", partial.display()))?;
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::Usage(format!("creating {}: {e}", dir.display())))?;
+    }
+    let record_text = toml::to_string(&record).context("writing the sweep record")?;
+    own_file::write_atomic(&files.record, record_text.as_bytes())?;
+    // The partial file with the rows kept, in grid order, replaced in one
+    // step; new rows are appended to it.
+    let mut kept = csv_line(&header)?;
+    for row in done.iter().flatten() {
+        kept.extend(csv_line(row)?);
+    }
+    own_file::write_atomic(&partial, &kept)?;
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&partial)
+        .with_context(|| format!("opening {}", partial.display()))?;
     if already > 0 && !a.run.quiet {
-        eprintln!(
+        crate::errln!(
             "resuming: {already} of {points} points already in {}",
             partial.display()
         );
@@ -313,10 +444,10 @@ pub fn run(a: SweepArgs) -> Outcome {
     let todo: Vec<usize> = (0..points).filter(|&k| done[k].is_none()).collect();
     let finished = runner.with_progress(todo.len() as u64, || -> Result<(), Failure> {
         for &k in &todo {
-            let tally = runner.tally(&variants[k])?;
+            let tally = runner.tally(&variant(k)?)?;
             let mut row: Vec<String> = grid::point(&axes, k)
                 .iter()
-                .map(|v| v.to_string())
+                .map(|v| neutralise(v).into_owned())
                 .collect();
             row.extend(metric_cells(&results::summary(&tally)));
             file.write_all(&csv_line(&row)?)
@@ -327,15 +458,23 @@ pub fn run(a: SweepArgs) -> Outcome {
         Ok(())
     });
     finished?;
+    file.sync_all()
+        .with_context(|| format!("writing {}", partial.display()))?;
     drop(file);
     if super::progress::interrupted() {
         return Err(Failure::Interrupted);
     }
     std::fs::rename(&partial, &out)
         .with_context(|| format!("moving {} to {}", partial.display(), out.display()))?;
-    let chart = if axes.len() <= 2 {
-        write_sweep_chart(&out, &header[..axes.len()], &chart_path)
+    let chart_path = files.chart.clone();
+    let chart = if chart_drawn {
+        let tmp = own_file::temporary_beside(&chart_path);
+        write_sweep_chart(&out, &header[..axes.len()], &tmp)
+            .and_then(|_| Ok(std::fs::rename(&tmp, &chart_path)?))
             .map(|_| true)
+            .inspect_err(|_| {
+                std::fs::remove_file(&tmp).ok();
+            })
             .with_context(|| format!("drawing {}", chart_path.display()))?
     } else {
         false
@@ -344,11 +483,11 @@ pub fn run(a: SweepArgs) -> Outcome {
         return Ok(());
     }
     print_rows(&runner, &axes, &done, points);
-    println!("sweep: {}", out.display());
+    crate::outln!("sweep: {}", out.display());
     if chart {
-        println!("chart: {}", chart_path.display());
+        crate::outln!("chart: {}", chart_path.display());
     } else {
-        println!("chart: none (a sweep chart shows one or two varied paths)");
+        crate::outln!("chart: none (a sweep chart shows one or two varied paths)");
     }
     Ok(())
 }
@@ -357,9 +496,11 @@ pub fn run(a: SweepArgs) -> Outcome {
 /// interval, and the mean and median personnel.
 fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], points: usize) {
     let st = &runner.settings;
-    println!(
+    crate::outln!(
         "{}: {points} points, {} trials each, seed {}",
-        runner.inputs.scenario.name, st.trials, st.seed
+        runner.inputs.scenario.name,
+        st.trials,
+        st.seed
     );
     let n = axes.len();
     let widths: Vec<usize> = axes.iter().map(|a| a.path.chars().count().max(6)).collect();
@@ -367,9 +508,12 @@ fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], poin
     for (a, w) in axes.iter().zip(&widths) {
         head += &format!(" {:>w$}", a.path);
     }
-    println!(
+    crate::outln!(
         "{head}  {:>10}  {:<23}  {:>8}  {:>8}",
-        "P(success)", "95% CI", "mean", "median"
+        "P(success)",
+        "95% CI",
+        "mean",
+        "median"
     );
     let num = |s: &str| {
         s.parse::<f64>().map_or("-".into(), |v| {
@@ -382,7 +526,7 @@ fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], poin
     };
     for (i, row) in rows.iter().flatten().enumerate() {
         if i == 40 && points > 45 {
-            println!("  ... {} more rows in the CSV", points - 40);
+            crate::outln!("  ... {} more rows in the CSV", points - 40);
             break;
         }
         let mut line = String::from(" ");
@@ -393,7 +537,7 @@ fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], poin
             .parse::<f64>()
             .map_or("-".into(), |v| format!("{v:.0}"));
         let ci = format!("{} to {}", num(&row[n + 1]), num(&row[n + 2]));
-        println!(
+        crate::outln!(
             "{line}  {:>10}  {ci:<23}  {mean:>8}  {:>8}",
             num(&row[n]),
             row[n + 7]

@@ -1,13 +1,13 @@
 //! Result folders that are never half-written: files go into a hidden
 //! temporary folder beside the destination, which is swapped into place in
-//! one atomic step (`renameat2` with `RENAME_EXCHANGE` on Linux). A folder
+//! one atomic step (`renameat2` with `RENAME_EXCHANGE` on Linux; where the
+//! swap is impossible, at a mount point, on a file system or system without
+//! it, muster's files are replaced one by one, each atomically). A folder
 //! that holds files muster did not write is left alone unless forced, and
 //! then only muster's own files are replaced, each atomically.
 
 use super::run_record::RunRecord;
 use anyhow::{Context, Result, bail};
-use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 /// A destination being prepared.
@@ -20,6 +20,8 @@ pub struct Staging {
     foreign: Vec<String>,
     /// muster's files already in the destination.
     previous: Vec<String>,
+    /// Whether other files may stay beside muster's (`--force`).
+    force: bool,
 }
 
 /// A refusal to touch files muster did not write (a usage error, not a
@@ -45,11 +47,7 @@ fn refuse(dest: &Path, foreign: &[String]) -> anyhow::Error {
 /// Prepares to write a result folder at `dest`. Returns the staging area
 /// and, when `dest` was a symlink, the path it resolves to.
 pub fn prepare(dest: &Path, force: bool) -> Result<Staging> {
-    let mut dest = dest.to_path_buf();
-    if dest.is_symlink() {
-        dest = std::fs::canonicalize(&dest)
-            .with_context(|| format!("{}: the symlink points nowhere", dest.display()))?;
-    }
+    let dest = resolve(dest)?;
     let name = dest
         .file_name()
         .with_context(|| format!("{}: not a folder name", dest.display()))?
@@ -95,53 +93,143 @@ pub fn prepare(dest: &Path, force: bool) -> Result<Staging> {
         tmp,
         foreign,
         previous,
+        force,
     })
+}
+
+/// The destination as a path whose last component names the folder itself:
+/// trailing slashes and `.` dropped (`dir/.`, `link/`), a symlink resolved,
+/// and `.`, `..` or a path ending in `..` made absolute.
+fn resolve(dest: &Path) -> Result<PathBuf> {
+    use std::path::Component;
+    let lexical: PathBuf = dest.components().collect();
+    if lexical.as_os_str().is_empty() {
+        bail!("--out is empty: give a folder");
+    }
+    let plain = matches!(lexical.components().next_back(), Some(Component::Normal(_)));
+    let resolved = if lexical.is_symlink() || !plain {
+        std::fs::canonicalize(&lexical).with_context(|| {
+            if lexical.is_symlink() {
+                format!("{}: the symlink points nowhere", dest.display())
+            } else {
+                format!("{}: no such folder", dest.display())
+            }
+        })?
+    } else {
+        lexical
+    };
+    if resolved.file_name().is_none() {
+        bail!(
+            "{}: muster cannot write a result folder at the root of the file system; choose a folder inside it",
+            dest.display()
+        );
+    }
+    Ok(resolved)
+}
+
+/// Entries of `dir` that are neither in `ours` nor muster's temporaries.
+fn foreign_entries(dir: &Path, ours: &[String]) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let f = entry?.file_name().to_string_lossy().into_owned();
+        if !ours.contains(&f) && !f.contains(TMP_MARK) {
+            found.push(f);
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 impl Staging {
     /// Puts the staged files in place. Every file written must be in `files`.
     pub fn commit(self) -> Result<()> {
         if !self.dest.exists() {
-            std::fs::rename(&self.tmp, &self.dest)
-                .with_context(|| format!("moving results into {}", self.dest.display()))?;
-        } else if self.foreign.is_empty() {
-            exchange(&self.tmp, &self.dest)?;
-            std::fs::remove_dir_all(&self.tmp).ok();
-        } else {
-            // Forced into a shared folder: replace our files one by one, but
-            // never another file that has the name of one of ours.
-            let mut new = Vec::new();
-            for entry in std::fs::read_dir(&self.tmp)? {
-                new.push(entry?.file_name().to_string_lossy().into_owned());
-            }
-            // run.toml last: until it is replaced it lists the old files.
-            new.sort_by_key(|f| (f == "run.toml", f.clone()));
-            let clash: Vec<&str> = new
-                .iter()
-                .filter(|f| self.foreign.contains(f))
-                .map(|f| f.as_str())
-                .collect();
-            if !clash.is_empty() {
-                std::fs::remove_dir_all(&self.tmp).ok();
-                let it = if clash.len() == 1 { "it" } else { "them" };
-                return Err(Refused(format!(
-                    "refusing to replace {} in {}: muster did not write {it} (run.toml does not list {it}); \
-                     even with --force muster replaces only its own files: move {it} away or choose another --out",
-                    clash.join(", "),
-                    self.dest.display(),
-                ))
-                .into());
-            }
-            for f in &new {
-                std::fs::rename(self.tmp.join(f), self.dest.join(f))?;
-            }
-            for old in &self.previous {
-                if !new.contains(old) {
-                    std::fs::remove_file(self.dest.join(old)).ok();
-                }
-            }
-            std::fs::remove_dir_all(&self.tmp).ok();
+            return std::fs::rename(&self.tmp, &self.dest)
+                .with_context(|| format!("moving results into {}", self.dest.display()));
         }
+        if !self.foreign.is_empty() {
+            return self.replace_each();
+        }
+        // A file may have been created in the folder while muster wrote:
+        // look again before the swap, and in the old folder after it.
+        let appeared = foreign_entries(&self.dest, &self.previous)?;
+        if !appeared.is_empty() && self.force {
+            return self.replace_each();
+        }
+        if !appeared.is_empty() {
+            std::fs::remove_dir_all(&self.tmp).ok();
+            return Err(Refused(refuse(&self.dest, &appeared).to_string()).into());
+        }
+        match exchange(&self.tmp, &self.dest) {
+            Ok(()) => {
+                let appeared = foreign_entries(&self.tmp, &self.previous).unwrap_or_default();
+                if !appeared.is_empty() {
+                    // Swap back: the user's new file stays where it was put.
+                    exchange(&self.tmp, &self.dest)?;
+                    if self.force {
+                        return self.replace_each();
+                    }
+                    std::fs::remove_dir_all(&self.tmp).ok();
+                    return Err(Refused(refuse(&self.dest, &appeared).to_string()).into());
+                }
+                std::fs::remove_dir_all(&self.tmp).ok();
+                Ok(())
+            }
+            // A mount point (EBUSY), a file system without the exchange
+            // (EINVAL, ENOSYS, EOPNOTSUPP) or a system without renameat2:
+            // replace muster's files one by one instead, each atomically.
+            Err(_) => self.replace_each(),
+        }
+    }
+
+    /// Replaces muster's files in the destination one by one (each
+    /// atomically), never another file that has the name of one of ours,
+    /// and removes muster's old files the new results do not have.
+    fn replace_each(self) -> Result<()> {
+        let mut new = Vec::new();
+        for entry in std::fs::read_dir(&self.tmp)? {
+            new.push(entry?.file_name().to_string_lossy().into_owned());
+        }
+        // run.toml last: until it is replaced it lists the old files.
+        new.sort_by_key(|f| (f == "run.toml", f.clone()));
+        let mut foreign = self.foreign.clone();
+        for f in foreign_entries(&self.dest, &self.previous)? {
+            if !foreign.contains(&f) {
+                foreign.push(f);
+            }
+        }
+        let clash: Vec<&str> = new
+            .iter()
+            .filter(|f| foreign.contains(f))
+            .map(|f| f.as_str())
+            .collect();
+        if !clash.is_empty() {
+            std::fs::remove_dir_all(&self.tmp).ok();
+            let it = if clash.len() == 1 { "it" } else { "them" };
+            return Err(Refused(format!(
+                "refusing to replace {} in {}: muster did not write {it} (run.toml does not list {it}); \
+                 even with --force muster replaces only its own files: move {it} away or choose another --out",
+                clash.join(", "),
+                self.dest.display(),
+            ))
+            .into());
+        }
+        let moved = (|| -> Result<()> {
+            for f in &new {
+                move_file(&self.tmp.join(f), &self.dest.join(f))?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = moved {
+            std::fs::remove_dir_all(&self.tmp).ok();
+            return Err(e.context(format!("moving results into {}", self.dest.display())));
+        }
+        for old in &self.previous {
+            if !new.contains(old) {
+                std::fs::remove_file(self.dest.join(old)).ok();
+            }
+        }
+        std::fs::remove_dir_all(&self.tmp).ok();
         Ok(())
     }
 
@@ -151,8 +239,34 @@ impl Staging {
     }
 }
 
-/// Swaps two paths atomically.
+/// Moves a file into place atomically: a rename, or across file systems
+/// (a mount point) a copy into a temporary beside the target, then a rename.
+fn move_file(from: &Path, to: &Path) -> Result<()> {
+    if std::fs::rename(from, to).is_ok() {
+        return Ok(());
+    }
+    let name = to
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = to.with_file_name(format!(".{name}{TMP_MARK}{}", std::process::id()));
+    let copied = (|| -> std::io::Result<()> {
+        std::fs::copy(from, &tmp)?;
+        std::fs::File::open(&tmp)?.sync_all()?;
+        std::fs::rename(&tmp, to)
+    })();
+    if let Err(e) = copied {
+        std::fs::remove_file(&tmp).ok();
+        bail!("writing {}: {e}", to.display());
+    }
+    std::fs::remove_file(from).ok();
+    Ok(())
+}
+
+/// Swaps two paths atomically (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
     let ca = CString::new(a.as_os_str().as_bytes())?;
     let cb = CString::new(b.as_os_str().as_bytes())?;
     // SAFETY: both are valid NUL-terminated paths; renameat2 reads them only.
@@ -171,6 +285,12 @@ fn exchange(a: &Path, b: &Path) -> Result<()> {
         bail!("swapping {} into place: {err}", b.display());
     }
     Ok(())
+}
+
+/// Without an atomic exchange the caller replaces files one by one.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, b: &Path) -> Result<()> {
+    bail!("swapping {} into place: not supported here", b.display())
 }
 
 /// Removes temporaries of `name` left by runs that are no longer alive.

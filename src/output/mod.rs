@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod csv_files;
 pub mod folder;
+pub mod own_file;
 pub mod report;
 pub mod run_record;
 pub mod terminal;

@@ -16,6 +16,9 @@ pub struct RunRecord {
     pub scenario_sha256: String,
     /// `PATH=VALUE` overrides in the order given.
     pub overrides: Vec<String>,
+    /// Seed of the random streams; from 2^63 up written as text, since a
+    /// TOML integer is signed 64-bit.
+    #[serde(with = "seed_text")]
     pub seed: u64,
     /// Trials run.
     pub trials: u64,
@@ -54,4 +57,36 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// A seed in TOML: an integer up to 2^63 − 1 (every seed written so far),
+/// decimal text above, where a TOML integer cannot hold it. Both read back.
+pub mod seed_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+        if i64::try_from(*v).is_ok() {
+            s.serialize_u64(*v)
+        } else {
+            s.serialize_str(&v.to_string())
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Integer(u64),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        match Written::deserialize(d)? {
+            Written::Integer(v) => Ok(v),
+            Written::Text(t) => t.trim().parse().map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "seed {t:?} is not a whole number from 0 to 2^64 - 1"
+                ))
+            }),
+        }
+    }
 }

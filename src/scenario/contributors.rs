@@ -95,12 +95,21 @@ pub(crate) fn contributors(
         check_name(src, name_node, &name_path, name)?;
         if let Some(j) = names.iter().position(|n| n == name) {
             let first = src.err(&name_spans[j], "", "");
+            let here = src.err(&name_node.span(), "", "");
+            // Name the source of the first when it is not this one's: the
+            // file, or the --set override that gave the name.
+            let place = if first.file == here.file {
+                format!("at line {}", first.line)
+            } else if first.file.starts_with("--set ") {
+                format!("named by {}", first.file)
+            } else {
+                format!("at {}:{}", first.file, first.line)
+            };
             return Err(src.err(
                 &name_node.span(),
                 &name_path,
                 format!(
-                    "duplicate contributor name \"{name}\" (also contributors[{j}] at line {}); names must be unique",
-                    first.line
+                    "duplicate contributor name \"{name}\" (also contributors[{j}] {place}); names must be unique"
                 ),
             ));
         }

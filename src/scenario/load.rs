@@ -67,21 +67,39 @@ pub fn load_file(
         };
         fail(1, 1, format!("cannot read scenario file: {why}"))
     };
+    let not_regular = |meta: &std::fs::Metadata| {
+        let what = if meta.is_dir() {
+            "is a directory, not a scenario file"
+        } else {
+            "is not a regular file (a pipe, a device or a socket); give a scenario file"
+        };
+        fail(1, 1, what.to_string())
+    };
     let meta = std::fs::metadata(path).map_err(cannot)?;
-    if meta.is_dir() {
-        return Err(fail(
-            1,
-            1,
-            "is a directory, not a scenario file".to_string(),
-        ));
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
     }
     let too_big = || fail(1, 1, "scenario files are limited to 10 MB".to_string());
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_big());
     }
+    // Opened without blocking, and checked again once open: a file swapped
+    // for a pipe between the two looks must not hang the program.
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+            .map_err(cannot)?
+    };
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(cannot)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big());
@@ -232,8 +250,28 @@ fn header(src: &Sources<'_>, node: &Node<'_>) -> Result<Header> {
             "the scenario name must not be empty",
         ));
     }
+    if name.chars().any(char::is_control) {
+        return Err(src.err(
+            &name_node.span(),
+            &at("name"),
+            "the scenario name must not contain control characters such as escapes, newlines or tabs",
+        ));
+    }
     let description = match t.get("description") {
-        Some(n) => Some(string(src, n, &at("description"), "free text (a string)")?.to_string()),
+        Some(n) => {
+            let d = string(src, n, &at("description"), "free text (a string)")?;
+            // Lines and tabs are text; other control characters (escapes,
+            // bells, carriage returns) could rewrite what a terminal shows.
+            if d.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+                return Err(src.err(
+                    &n.span(),
+                    &at("description"),
+                    "the description must not contain control characters other than newlines and tabs \
+                     (such as escapes, bells or carriage returns)",
+                ));
+            }
+            Some(d.to_string())
+        }
         None => None,
     };
     if let Some(n) = t.get("format") {

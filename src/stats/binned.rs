@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 /// The most bins before the width doubles: the exceedance table's rows.
 pub const MAX_BINS: u64 = 4000;
 
+/// The widest shift: personnel (at most 10^7 people, a step of at least 1)
+/// never needs more than 12 doublings; anything wider is a corrupt tally.
+pub const MAX_SHIFT: u32 = 32;
+
 /// The bin width: `base << shift` people.
 pub fn width(base: u64, shift: u32) -> u64 {
     base << shift
@@ -84,19 +88,30 @@ impl Binned {
 
     /// Adds `other` into `self`.
     pub fn merge(&mut self, other: &Binned) {
-        let mut other = other.clone();
+        self.checked_merge(other)
+            .expect("counts of at most 10^12 trials fit in 64 bits");
+    }
+
+    /// Adds `other` into `self` with checked arithmetic; None on overflow
+    /// or a shift too wide for a width in 64 bits.
+    pub fn checked_merge(&mut self, other: &Binned) -> Option<()> {
         let shift = self.shift.max(other.shift);
+        if shift > MAX_SHIFT {
+            return None;
+        }
+        let mut other = other.clone();
         self.coarsen_to(shift);
         other.coarsen_to(shift);
         if self.counts.len() < other.counts.len() {
             self.counts.resize(other.counts.len(), 0);
         }
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
-            *a += b;
+            *a = a.checked_add(*b)?;
         }
         while self.counts.last() == Some(&0) {
             self.counts.pop();
         }
+        Some(())
     }
 }
 

@@ -244,16 +244,27 @@ fn conditions(s: &Scenario, t: &Tally) -> Table {
     }
 }
 
-/// The names of a coalition, joined by `+`, or `(none)`.
+/// The names of a coalition, joined by `+`, or `(none)`. A name that holds
+/// `+` or `"` is written in double quotes, with `"` doubled, so that the
+/// contributor `A+B` (`"A+B"`) and the coalition of A and B (`A+B`) differ.
 pub fn coalition_name(s: &Scenario, mask: u64) -> String {
-    let names: Vec<&str> = (0..s.contributors.len())
+    let names: Vec<String> = (0..s.contributors.len())
         .filter(|i| mask >> i & 1 == 1)
-        .map(|i| s.contributors[i].name.as_str())
+        .map(|i| coalition_member(&s.contributors[i].name))
         .collect();
     if names.is_empty() {
         "(none)".into()
     } else {
         names.join("+")
+    }
+}
+
+/// One name in a coalition label: as it is, or quoted when it holds `+` or `"`.
+pub fn coalition_member(name: &str) -> String {
+    if name.contains(['+', '"']) {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    } else {
+        name.to_string()
     }
 }
 

@@ -47,13 +47,9 @@ impl Decimal {
         })
     }
 
-    /// The same number with `scale` digits after the point (scale >= self.scale).
-    pub fn rescale(self, scale: u32) -> Decimal {
-        self.checked_rescale(scale)
-            .expect("decimal within 38 digits")
-    }
-
-    fn checked_rescale(self, scale: u32) -> Option<Decimal> {
+    /// The same number with `scale` digits after the point (scale >=
+    /// self.scale); None when that needs more digits than an i128 holds.
+    pub fn checked_rescale(self, scale: u32) -> Option<Decimal> {
         Some(Decimal {
             units: self
                 .units
@@ -107,28 +103,47 @@ pub fn difference(a: &str, b: &str) -> Option<String> {
 /// lands on it, computed exactly; Err when STEP is 0 or leads away from STOP.
 /// Returns the count first, so that a huge range is refused before it is built.
 pub fn range_count(start: Decimal, stop: Decimal, step: Decimal) -> Result<u128, String> {
-    let scale = start.scale.max(stop.scale).max(step.scale);
-    let (a, b, s) = (
-        start.rescale(scale).units,
-        stop.rescale(scale).units,
-        step.rescale(scale).units,
-    );
+    let (a, b, s) = common_scale(start, stop, step)?;
+    let diff = b.checked_sub(a).ok_or_else(too_many_digits)?;
     if s == 0 {
         return Err("STEP must not be 0".into());
     }
-    if (b - a) != 0 && (b - a).signum() != s.signum() {
+    if diff != 0 && diff.signum() != s.signum() {
         return Err(format!(
             "STEP {step} leads away from STOP {stop} (START {start}); use a {} step",
             if s > 0 { "negative" } else { "positive" }
         ));
     }
-    Ok(((b - a) / s) as u128 + 1)
+    Ok((diff / s) as u128 + 1)
+}
+
+fn too_many_digits() -> String {
+    "START, STOP and STEP written with the same number of decimals need more than 38 digits; \
+     use fewer digits"
+        .into()
+}
+
+/// The units of START, STOP and STEP at their common scale.
+fn common_scale(
+    start: Decimal,
+    stop: Decimal,
+    step: Decimal,
+) -> Result<(i128, i128, i128), String> {
+    let scale = start.scale.max(stop.scale).max(step.scale);
+    let at = |d: Decimal| {
+        d.checked_rescale(scale)
+            .map(|d| d.units)
+            .ok_or_else(too_many_digits)
+    };
+    Ok((at(start)?, at(stop)?, at(step)?))
 }
 
 /// The values of a range whose count `range_count` accepted.
 pub fn range_values(start: Decimal, stop: Decimal, step: Decimal) -> Vec<Decimal> {
     let scale = start.scale.max(stop.scale).max(step.scale);
-    let (a, s) = (start.rescale(scale).units, step.rescale(scale).units);
+    let Ok((a, _, s)) = common_scale(start, stop, step) else {
+        return Vec::new();
+    };
     let n = range_count(start, stop, step).unwrap_or(0);
     (0..n as i128)
         .map(|k| Decimal {
@@ -190,6 +205,14 @@ mod tests {
             .map(|x| x.to_string())
             .collect();
         assert_eq!(v, ["1", "0.5", "0", "-0.5", "-1"]);
+    }
+
+    #[test]
+    fn a_range_of_38_digits_is_refused_not_a_panic() {
+        let long = "1".repeat(36);
+        assert!(range_count(d(&long), d("0.1"), d("-0.0001")).is_err());
+        assert!(range_count(d("0"), d(&long), d("0.00000001")).is_err());
+        assert!(range_values(d("0"), d(&long), d("0.00000001")).is_empty());
     }
 
     #[test]

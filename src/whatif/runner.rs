@@ -136,6 +136,9 @@ pub fn expand_all(path: &Path, raw: &[String]) -> Result<Vec<String>, Failure> {
 
 /// The file stem of a scenario path, for default output names.
 pub fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+    match path.file_stem().map(|s| s.to_string_lossy().into_owned()) {
+        // `..toml` has the stem `.`: a folder name that is no name.
+        Some(s) if !s.is_empty() && s != "." && s != ".." => s,
+        _ => "scenario".into(),
+    }
 }
