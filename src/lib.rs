@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod limits;
 pub mod output;
 pub mod scenario;
 pub mod stats;

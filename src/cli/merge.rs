@@ -207,9 +207,9 @@ pub fn run_shard(a: &RunArgs, inputs: &Inputs, st: &Settings, k: u64, n: u64) ->
 
 /// Largest part file read (bytes): a part holds at most a 10-million-entry
 /// histogram, 2^20 coalitions and a 10 MB scenario.
-pub const MAX_PART_BYTES: u64 = 256 * 1024 * 1024;
+pub use crate::limits::MAX_PART_BYTES;
 /// Most shards a run may be split into.
-pub const MAX_SHARDS: u64 = 100_000;
+pub use crate::limits::MAX_SHARDS;
 /// Longest personnel histogram: 10,000,000 people possible, plus zero.
 const MAX_HISTOGRAM: usize = 10_000_001;
 /// Most timeline rows: a lead time or horizon of 1,200 months, plus row 0 and a partial month.

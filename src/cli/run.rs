@@ -49,15 +49,7 @@ pub struct RunArgs {
     pub shard_count: Option<u64>,
 }
 
-/// The most trials a run may ask for.
-pub const MAX_TRIALS: u64 = 1_000_000_000_000;
-
-/// `--threads` may ask for at most this many threads per core, or
-/// [`THREADS_ALWAYS_ALLOWED`] on a machine with few cores.
-pub const THREADS_PER_CORE: usize = 4;
-/// A `--threads` every machine accepts, so that a command line works alike on
-/// a laptop and a cluster node.
-pub const THREADS_ALWAYS_ALLOWED: usize = 64;
+pub use crate::limits::{MAX_TRIALS, THREADS_ALWAYS_ALLOWED, THREADS_PER_CORE};
 
 /// The worker threads to run: `--threads` checked against its limits (at
 /// least 1, at most [`THREADS_PER_CORE`] per core or 64), then no more than the

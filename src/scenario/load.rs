@@ -21,15 +21,11 @@ use super::values::{CondInfo, integer, number};
 pub use super::overrides::Override;
 pub use super::parse_clause::parse_clause;
 
-/// Largest scenario file read, in bytes.
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
-pub const MAX_TARGET: i64 = 100_000_000;
-pub const MAX_TRIALS: i64 = 1_000_000_000_000;
-pub const MAX_ROLES: usize = 10;
-/// Same as the longest lead time: nothing can arrive later.
-pub const MAX_HORIZON_MONTHS: f64 = 1200.0;
-/// The most milestones a scenario may name (each is a row of milestones.csv).
-pub const MAX_MILESTONES: usize = 100;
+pub use crate::limits::{MAX_FILE_BYTES, MAX_MILESTONES, MAX_ROLES, MAX_TARGET};
+/// `horizon_months` (months).
+pub const MAX_HORIZON_MONTHS: f64 = crate::limits::MAX_MONTHS;
+/// Trials in the file (a TOML integer).
+pub const MAX_TRIALS: i64 = crate::limits::MAX_TRIALS as i64;
 const DEFAULT_TRIALS: u64 = 100_000;
 const DEFAULT_SEED: u64 = 1;
 
