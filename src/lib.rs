@@ -4,6 +4,7 @@
 //! (integer tallies) -> stats (estimates and intervals) -> output (files),
 //! with `cli` wiring the commands together.
 
+pub mod app;
 pub mod cli;
 pub mod engine;
 pub mod limits;

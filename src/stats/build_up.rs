@@ -4,7 +4,7 @@
 //! theatre at each month of the timeline.
 
 use super::binned::Binned;
-use super::results::{Cell, Table, exceedance_step, grid_step, prob_cells};
+use super::table::{Cell, Table, exceedance_step, grid_step, prob_cells};
 use super::tally::Tally;
 use crate::scenario::Scenario;
 use crate::scenario::timeline::Rows;
@@ -83,7 +83,7 @@ pub fn fan(s: &Scenario, t: &Tally) -> Table {
                 let bin = first_point(&counts, t.trials, nn);
                 row.push(bin.map_or(Cell::Empty, |b| Cell::Int(b as u64 * step)));
             }
-            row.push(Cell::opt(super::results::ratio(arrived, t.trials)));
+            row.push(Cell::opt(super::table::ratio(arrived, t.trials)));
             row
         })
         .collect();

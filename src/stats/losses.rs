@@ -3,7 +3,7 @@
 //! blocker when its personnel did not arrive, otherwise the part not
 //! delivered and the part in theatre.
 
-use super::results::{Cell, Table, reasons};
+use super::table::{Cell, Table, reasons};
 use super::tally::Tally;
 use crate::scenario::Scenario;
 

@@ -5,4 +5,5 @@ pub mod build_up;
 pub mod interval;
 pub mod losses;
 pub mod results;
+pub mod table;
 pub mod tally;
