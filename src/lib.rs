@@ -4,8 +4,10 @@
 //! (integer tallies) -> stats (estimates and intervals) -> output (files),
 //! with `cli` wiring the commands together.
 
+pub mod app;
 pub mod cli;
 pub mod engine;
+pub mod limits;
 pub mod output;
 pub mod scenario;
 pub mod stats;

@@ -316,3 +316,38 @@ fn changing_one_p_join_leaves_the_others_draws_alone() {
         }
     }
 }
+
+/// A joined contributor that arrives late has the one reason `late`, even
+/// though a clause of its own (`not joined(B)`) turned false when B joined
+/// after it; the clause counts neither as first reason nor in p_any.
+#[test]
+fn joined_late_contributor_has_only_the_late_reason() {
+    let dir = work_dir("joined_late_only_late");
+    let file = dir.join("s.toml");
+    std::fs::write(
+        &file,
+        r#"
+[scenario]
+name = "late"
+target = 100
+horizon_months = 0
+
+[[contributors]]
+name = "A"
+p_join = 1
+requires = ["not joined(B)"]
+troops = 100
+lead_months = 1
+
+[[contributors]]
+name = "B"
+p_join = 1
+troops = 50
+"#,
+    )
+    .unwrap();
+    let out = run_muster(&file, &dir.join("out"), 1000, 1, &[]);
+    let blockers = std::fs::read_to_string(out.join("blockers.csv")).unwrap();
+    assert!(blockers.contains("A,not joined(B),0,0\n"), "{blockers}");
+    assert!(blockers.contains("A,late,1,1\n"), "{blockers}");
+}

@@ -1,7 +1,8 @@
 //! `muster check`: validate scenarios without running them and describe
 //! them on one screen, warning where the outcome may depend on file order.
 
-use super::{Outcome, pipeline};
+use super::Outcome;
+use crate::app::pipeline;
 use crate::scenario::{Prob, Scenario, StateProbs};
 use clap::Args;
 use std::path::PathBuf;

@@ -4,8 +4,6 @@
 pub mod check;
 pub mod compare;
 pub mod merge;
-pub mod pipeline;
-pub mod progress;
 pub mod run;
 pub mod sensitivity;
 pub mod solve;
@@ -97,30 +95,7 @@ pub enum Command {
     Compare(compare::CompareArgs),
 }
 
-/// An error that maps to an exit status.
-#[derive(Debug)]
-pub enum Failure {
-    /// Bad usage or an invalid scenario: status 2.
-    Usage(String),
-    /// The run itself failed: status 1.
-    Run(anyhow::Error),
-    /// Interrupted by a signal: status 130.
-    Interrupted,
-}
-
-impl From<anyhow::Error> for Failure {
-    fn from(e: anyhow::Error) -> Failure {
-        Failure::Run(e)
-    }
-}
-
-impl From<crate::scenario::ScenarioError> for Failure {
-    fn from(e: crate::scenario::ScenarioError) -> Failure {
-        Failure::Usage(e.to_string())
-    }
-}
-
-pub type Outcome = Result<(), Failure>;
+pub use crate::app::{Failure, Outcome};
 
 /// Runs the parsed command line.
 pub fn dispatch(cli: Cli) -> Outcome {

@@ -1,8 +1,9 @@
 //! `muster run`: simulate scenarios and write their result folders, or one
 //! shard's share of the batches as a part file.
 
-use super::pipeline::{self, Inputs, Settings};
-use super::{Failure, Outcome, merge};
+use super::{Failure, Outcome};
+use crate::app::pipeline::{self, Inputs, Settings};
+use crate::app::settings::{self, RunOptions};
 use crate::engine::batch_count;
 use crate::output::terminal;
 use crate::stats::results;
@@ -14,24 +15,11 @@ pub struct RunArgs {
     /// Scenario files (TOML).
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
-    /// Number of trials (default: the file's `trials`, else 100000).
-    #[arg(long)]
-    pub trials: Option<u64>,
-    /// Seed of the random streams (default: the file's `seed`, else 1).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub run: RunOptions,
     /// Result folder (with several scenarios: the parent folder).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Print nothing but errors; no progress bar.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Override a scenario value: PATH=VALUE (repeatable), e.g. contributors.Indonesia.p_join=0.5
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<String>,
     /// Write into an existing folder that holds other files, replacing only muster's own.
     #[arg(long)]
     pub force: bool,
@@ -49,73 +37,29 @@ pub struct RunArgs {
     pub shard_count: Option<u64>,
 }
 
-/// The most trials a run may ask for.
-pub const MAX_TRIALS: u64 = 1_000_000_000_000;
-
-/// `--threads` may ask for at most this many threads per core, or
-/// [`THREADS_ALWAYS_ALLOWED`] on a machine with few cores.
-pub const THREADS_PER_CORE: usize = 4;
-/// A `--threads` every machine accepts, so that a command line works alike on
-/// a laptop and a cluster node.
-pub const THREADS_ALWAYS_ALLOWED: usize = 64;
-
-/// The worker threads to run: `--threads` checked against its limits (at
-/// least 1, at most [`THREADS_PER_CORE`] per core or 64), then no more than the
-/// cores. Results do not depend on the count, and each worker keeps its own
-/// tallies (a personnel histogram of up to 80 MB), so workers beyond the
-/// cores would cost memory and time and gain nothing.
-pub fn threads(requested: Option<usize>) -> Result<usize, Failure> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let limit = cores
-        .saturating_mul(THREADS_PER_CORE)
-        .max(THREADS_ALWAYS_ALLOWED);
-    match requested {
-        Some(0) => Err(Failure::Usage("--threads must be at least 1".into())),
-        Some(t) if t > limit => Err(Failure::Usage(format!(
-            "--threads {t} is above the limit of {limit} ({THREADS_PER_CORE} per core on {cores} cores, \
-             at least {THREADS_ALWAYS_ALLOWED}); muster runs at most one worker per core"
-        ))),
-        Some(t) => Ok(t.min(cores)),
-        None => Ok(cores),
-    }
-}
-
-/// Checks a trial count.
-pub fn check_trials(trials: u64, flag: &str) -> Result<(), Failure> {
-    if trials == 0 {
-        return Err(Failure::Usage(format!("{flag} must be at least 1 (got 0)")));
-    }
-    if trials > MAX_TRIALS {
-        return Err(Failure::Usage(format!(
-            "{flag} {trials} is above the limit of {MAX_TRIALS}"
-        )));
-    }
-    Ok(())
-}
-
 pub fn settings(a: &RunArgs, inputs: &Inputs) -> Result<Settings, Failure> {
-    let mut trials = a.trials.unwrap_or(inputs.scenario.trials);
-    check_trials(trials, "--trials")?;
+    let mut trials = a.run.trials.unwrap_or(inputs.scenario.trials);
+    settings::check_trials(trials, "--trials")?;
     if let Some(p) = a.precision {
         if !(p > 0.0 && p < 1.0) {
             return Err(Failure::Usage(format!(
                 "--precision {p} must be between 0 and 1, e.g. 0.005"
             )));
         }
-        check_trials(a.max_trials, "--max-trials")?;
+        settings::check_trials(a.max_trials, "--max-trials")?;
         trials = a.max_trials;
     }
     Ok(Settings {
-        seed: a.seed.unwrap_or(inputs.scenario.seed),
+        seed: a.run.seed.unwrap_or(inputs.scenario.seed),
         trials,
-        threads: threads(a.threads)?,
-        quiet: a.quiet,
+        threads: settings::threads(a.run.threads)?,
+        quiet: a.run.quiet,
         precision: a.precision,
     })
 }
 
 fn stem(path: &Path) -> String {
-    crate::whatif::runner::stem(path)
+    crate::app::variants::stem(path)
 }
 
 /// The result folder of one scenario.
@@ -125,7 +69,7 @@ fn destination(a: &RunArgs, path: &Path, inputs: &Inputs, st: &Settings) -> Path
         Some(dir) if a.scenarios.len() == 1 => dir.clone(),
         Some(dir) => dir.join(stem),
         None => {
-            let own = a.set.is_empty()
+            let own = a.run.set.is_empty()
                 && a.precision.is_none()
                 && st.seed == inputs.scenario.seed
                 && st.trials == inputs.scenario.trials;
@@ -171,7 +115,7 @@ pub fn run(a: RunArgs) -> Outcome {
     // Validate every scenario before running any.
     let mut loaded = Vec::new();
     for p in &a.scenarios {
-        let overrides = crate::whatif::runner::expand_all(p, &a.set)?;
+        let overrides = crate::app::variants::expand_all(p, &a.run.set)?;
         let inputs = pipeline::load(p, &overrides)?;
         let st = settings(&a, &inputs)?;
         loaded.push((p, inputs, st));
@@ -185,15 +129,15 @@ pub fn run(a: RunArgs) -> Outcome {
     }
     for (path, inputs, st) in loaded {
         if let Some(spec) = &a.shard {
-            let (k, n) = merge::parse_shard(spec, a.shard_count)?;
-            merge::run_shard(&a, &inputs, &st, k, n)?;
+            let (k, n) = crate::app::part::parse_shard(spec, a.shard_count)?;
+            crate::app::part::run_shard(a.out.as_deref(), a.run.quiet, &inputs, &st, k, n)?;
             continue;
         }
         let dest = destination(&a, path, &inputs, &st);
         let (tally, met) = pipeline::simulate(&inputs.scenario, &st)?;
         let rec = pipeline::record(&inputs, &st, tally.trials, met);
         let written = pipeline::write_results(&dest, a.force, &inputs.scenario, &tally, rec)?;
-        if a.quiet {
+        if a.run.quiet {
             continue;
         }
         crate::outln!(

@@ -9,16 +9,19 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{Failure, Outcome};
+use crate::app::settings::RunOptions;
+use crate::app::variants::{Runner, stem};
 use crate::output::charts::write_tornado_chart;
 use crate::output::csv_files::neutralise;
 use crate::output::folder;
 use crate::output::run_record::RunRecord;
 use crate::stats::results::Cell;
 use crate::whatif::inputs::{Input, Written, inputs};
-use crate::whatif::runner::{RunOptions, Runner, stem};
 
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
     #[command(flatten)]
     pub run: RunOptions,
     /// How far probabilities move either way (and the mass moved between states).
@@ -60,10 +63,10 @@ pub fn run(a: SensitivityArgs) -> Outcome {
             a.delta
         )));
     }
-    let runner = Runner::new(&a.run)?;
+    let runner = Runner::new(&a.scenario, &a.run)?;
     let quiet = a.run.quiet;
     let dest = a.out.clone().unwrap_or_else(|| {
-        PathBuf::from("results").join(format!("{}-sensitivity", stem(&a.run.scenario)))
+        PathBuf::from("results").join(format!("{}-sensitivity", stem(&a.scenario)))
     });
     folder::precheck(&dest, a.force).map_err(|e| Failure::Usage(format!("{e:#}")))?;
     let base = &runner.inputs.scenario;
@@ -75,7 +78,7 @@ pub fn run(a: SensitivityArgs) -> Outcome {
     // so that memory does not grow with the number of inputs.
     let mut planned: Vec<(Input, Option<String>, Option<String>)> = Vec::new();
     for input in all {
-        if super::progress::interrupted() {
+        if crate::app::progress::interrupted() {
             return Err(Failure::Interrupted);
         }
         let mut rejected = None;
@@ -175,7 +178,9 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         return Err(Failure::Run(e));
     }
     let dest = staging.dest.clone();
-    staging.commit().map_err(super::pipeline::commit_failure)?;
+    staging
+        .commit()
+        .map_err(crate::app::pipeline::commit_failure)?;
     if quiet {
         return Ok(());
     }
@@ -228,7 +233,7 @@ fn run_toml(runner: &Runner, delta: f64, base_p: f64, rows: &[Row]) -> anyhow::R
     let (inputs, st) = (&runner.inputs, &runner.settings);
     let rec = RunRecord {
         files: FILES.iter().map(|f| f.to_string()).collect(),
-        ..super::pipeline::record(inputs, st, st.trials, None)
+        ..crate::app::pipeline::record(inputs, st, st.trials, None)
     };
     let mut table = toml::Table::try_from(&rec).context("writing run.toml")?;
     table.insert("analysis".into(), "sensitivity".into());

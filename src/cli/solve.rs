@@ -10,17 +10,20 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{Failure, Outcome};
+use crate::app::settings::RunOptions;
+use crate::app::variants::Runner;
 use crate::output::csv_files::neutralise;
 use crate::output::own_file;
 use crate::stats::results::Cell;
 use crate::whatif::decimal::{Decimal, fixed};
 use crate::whatif::goal::{Goal, Measure, Metric};
 use crate::whatif::paths::{self, Kind};
-use crate::whatif::runner::{RunOptions, Runner};
 use crate::whatif::solve::{Answer, Search, Step, solve};
 
 #[derive(Debug, Args)]
 pub struct SolveArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
     #[command(flatten)]
     pub run: RunOptions,
     /// The key path of the input to search, e.g. contributors.Indonesia.p_join.
@@ -90,11 +93,11 @@ pub fn run(a: SolveArgs) -> Outcome {
         return Err(Failure::Usage(format!("--vary {}: {}", a.vary, e.message)));
     }
     if let Some(path) = &a.csv {
-        own_file::may_replace(path, Some(&a.run.scenario), a.force, |p| {
+        own_file::may_replace(path, Some(&a.scenario), a.force, |p| {
             own_file::csv_has_header(p, &HEADER)
         })?;
     }
-    let runner = Runner::new(&a.run)?;
+    let runner = Runner::new(&a.scenario, &a.run)?;
     for o in &runner.inputs.overrides {
         if let Ok(o) = crate::scenario::Override::parse(o)
             && crate::whatif::grid::same_path(&o.path, &a.vary)

@@ -11,15 +11,18 @@ use clap::Args;
 use serde::{Deserialize, Serialize};
 
 use super::{Failure, Outcome};
+use crate::app::settings::RunOptions;
+use crate::app::variants::{Runner, stem};
 use crate::output::charts::write_sweep_chart;
 use crate::output::csv_files::neutralise;
 use crate::output::own_file;
 use crate::stats::results::{self, Cell};
 use crate::whatif::grid::{self, Axis};
-use crate::whatif::runner::{RunOptions, Runner, stem};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
     #[command(flatten)]
     pub run: RunOptions,
     /// A key path and its values: PATH=START:STOP:STEP or PATH=v1,v2,... (repeatable; the grid of all combinations).
@@ -271,7 +274,7 @@ pub fn run(a: SweepArgs) -> Outcome {
         .collect::<Result<_, _>>()
         .map_err(Failure::Usage)?;
     let points = grid::check(&axes).map_err(Failure::Usage)? as usize;
-    let runner = Runner::new(&a.run)?;
+    let runner = Runner::new(&a.scenario, &a.run)?;
     for axis in &axes {
         for o in &runner.inputs.overrides {
             if let Ok(o) = crate::scenario::Override::parse(o)
@@ -285,7 +288,7 @@ pub fn run(a: SweepArgs) -> Outcome {
         }
     }
     let out = a.out.clone().unwrap_or_else(|| {
-        PathBuf::from("results").join(format!("{}-sweep.csv", stem(&a.run.scenario)))
+        PathBuf::from("results").join(format!("{}-sweep.csv", stem(&a.scenario)))
     });
     if matches!(
         out.extension().and_then(|e| e.to_str()),
@@ -299,7 +302,7 @@ pub fn run(a: SweepArgs) -> Outcome {
         )));
     }
     let files = SweepFiles::new(&out);
-    check_files(&files, &a.run.scenario, a.force)?;
+    check_files(&files, &a.scenario, a.force)?;
     let partial = files.partial.clone();
     let st = runner.settings.clone();
     let chart_drawn = axes.len() <= 2;
@@ -343,7 +346,7 @@ pub fn run(a: SweepArgs) -> Outcome {
         })
     };
     for k in 0..points {
-        if super::progress::interrupted() {
+        if crate::app::progress::interrupted() {
             return Err(Failure::Interrupted);
         }
         variant(k)?;
@@ -414,7 +417,7 @@ pub fn run(a: SweepArgs) -> Outcome {
         }
     }
     let already = done.iter().filter(|r| r.is_some()).count();
-    if super::progress::interrupted() {
+    if crate::app::progress::interrupted() {
         return Err(Failure::Interrupted);
     }
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -461,7 +464,7 @@ pub fn run(a: SweepArgs) -> Outcome {
     file.sync_all()
         .with_context(|| format!("writing {}", partial.display()))?;
     drop(file);
-    if super::progress::interrupted() {
+    if crate::app::progress::interrupted() {
         return Err(Failure::Interrupted);
     }
     std::fs::rename(&partial, &out)

@@ -3,23 +3,36 @@
 //! counter; since tallies are integers, the result is the same whatever the
 //! thread count or the order the batches finish in.
 
+mod arrivals;
 pub mod batch;
 pub mod bitcount;
-mod columns;
-mod draw;
-mod gate;
+mod blockers;
+mod coalition;
+mod conditions;
+mod draws;
+mod eligibility;
+mod negotiation;
+pub mod paths;
+mod pivotal;
 pub mod plan;
+pub mod reference;
+mod roles;
 pub mod sample;
+mod scratch;
 pub mod streams;
 mod trial;
+mod worlds;
 
 use crate::scenario::Scenario;
 use crate::stats::tally::Tally;
-use batch::{BATCH, Scratch, run_batch};
+use batch::{BATCH, run_batch};
 use plan::Plan;
 use rayon::prelude::*;
+use rayon::{ThreadPool, ThreadPoolBuilder};
+pub use scratch::Scratch;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use streams::Streams;
 
 /// Number of batches in a run of `trials` trials.
@@ -35,7 +48,7 @@ pub fn empty_tally(s: &Scenario) -> Tally {
         .map(|c| 2 + c.requires.len() + usize::from(s.horizon_months.is_some()))
         .collect();
     let states: Vec<usize> = s.conditions.iter().map(|c| c.states.len()).collect();
-    Tally::new(&reasons, s.roles.len(), &states)
+    Tally::new(&reasons, s.roles.len(), &states, s.milestones.len())
 }
 
 /// Runs batches `batches` of a run of `trials` trials on `threads` threads.
@@ -50,12 +63,26 @@ pub fn run(
     done: &AtomicU64,
     stop: &AtomicBool,
 ) -> Option<Tally> {
-    let plan = Plan::new(s);
+    run_plan(s, &Plan::new(s), seed, trials, batches, threads, done, stop)
+}
+
+/// `run` with a plan of chosen fast paths (`Plan::with_paths`).
+#[allow(clippy::too_many_arguments)]
+pub fn run_plan(
+    s: &Scenario,
+    plan: &Plan,
+    seed: u64,
+    trials: u64,
+    batches: Range<u64>,
+    threads: usize,
+    done: &AtomicU64,
+    stop: &AtomicBool,
+) -> Option<Tally> {
     let streams = Streams::new(seed);
     let next = AtomicU64::new(batches.start);
     let work = || {
         let mut tally = empty_tally(s);
-        let mut scratch = Scratch::new(&plan);
+        let mut scratch = Scratch::new(plan);
         loop {
             let b = next.fetch_add(1, Ordering::Relaxed);
             if b >= batches.end || stop.load(Ordering::Relaxed) {
@@ -63,19 +90,21 @@ pub fn run(
             }
             let first = b * BATCH as u64;
             let len = (trials - first).min(BATCH as u64) as usize;
-            run_batch(s, &plan, &streams, first, len, &mut scratch, &mut tally);
+            run_batch(s, plan, &streams, first, len, &mut scratch, &mut tally);
             done.fetch_add(len as u64, Ordering::Relaxed);
         }
         scratch.flush_coalitions(&mut tally);
+        scratch.flush_fan(plan, &mut tally);
+        arrivals::tally_build_up_at_once(s, plan, &mut tally);
         tally
     };
     let threads = threads.max(1);
     let parts: Vec<Tally> = if threads == 1 {
         vec![work()]
     } else {
-        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            Ok(pool) => pool.install(|| (0..threads).into_par_iter().map(|_| work()).collect()),
-            Err(_) => vec![work()],
+        match pool(threads) {
+            Some(pool) => pool.install(|| (0..threads).into_par_iter().map(|_| work()).collect()),
+            None => vec![work()],
         }
     };
     if stop.load(Ordering::Relaxed) {
@@ -86,4 +115,18 @@ pub fn run(
         total.merge(p);
     }
     Some(total)
+}
+
+/// The worker pool of `threads` threads, built once per process and kept
+/// for later runs (sweeps and precision rounds run many); None when the
+/// system refuses the threads.
+fn pool(threads: usize) -> Option<Arc<ThreadPool>> {
+    static POOLS: Mutex<Vec<(usize, Arc<ThreadPool>)>> = Mutex::new(Vec::new());
+    let mut pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, p)) = pools.iter().find(|(n, _)| *n == threads) {
+        return Some(p.clone());
+    }
+    let p = Arc::new(ThreadPoolBuilder::new().num_threads(threads).build().ok()?);
+    pools.push((threads, p.clone()));
+    Some(p)
 }

@@ -2,9 +2,13 @@
 //! stream numbers, role groups and the month rows of the timeline, all
 //! computed once before the first trial.
 
-use super::gate::Gate;
+use super::negotiation::gate::Gate;
+use super::paths::{self, FastPaths};
+use super::roles::Roles;
 use super::sample::{Sampler, threshold};
 use super::streams::{Draw, stream_id};
+use super::worlds::{self, Worlds};
+use crate::scenario::timeline::Rows;
 use crate::scenario::{Prob, Scenario, StateProbs};
 
 /// A Bernoulli draw: `word < threshold`, the threshold fixed or chosen by
@@ -80,114 +84,12 @@ pub struct ContributorPlan {
     pub condition_fails: Vec<u64>,
 }
 
-/// Joint condition states numbered in mixed radix, so that clauses that
-/// read only conditions can be looked up rather than evaluated.
-#[derive(Debug, Clone)]
-pub struct Worlds {
-    /// Per condition (declaration order): its place value.
-    pub strides: Vec<usize>,
-    pub count: usize,
-}
-
-/// The most joint condition states tabulated.
-pub const MAX_WORLDS: usize = 4096;
-
-/// The most joint condition states whose blocker counts are kept apart.
-pub const MAX_BLOCKER_WORLDS: usize = 64;
-
-impl Worlds {
-    fn new(s: &Scenario) -> Option<Worlds> {
-        if s.contributors.iter().any(|c| c.requires.len() > 64) {
-            return None;
-        }
-        let mut count = 1usize;
-        let mut strides = Vec::new();
-        for c in &s.conditions {
-            strides.push(count);
-            count = count
-                .checked_mul(c.states.len())
-                .filter(|n| *n <= MAX_WORLDS)?;
-        }
-        Some(Worlds { strides, count })
-    }
-
-    /// The state of every condition in world `w`.
-    fn states(&self, s: &Scenario, w: usize) -> Vec<u8> {
-        s.conditions
-            .iter()
-            .zip(&self.strides)
-            .map(|(c, stride)| (w / stride % c.states.len()) as u8)
-            .collect()
-    }
-}
-
-/// The month rows of the timeline.
-#[derive(Debug, Clone, Copy)]
-pub struct Rows {
-    /// The horizon (months), if any.
-    pub horizon: Option<f64>,
-}
-
-impl Rows {
-    /// Row index at which personnel with this lead time count, or None when
-    /// it arrives after the horizon.
-    #[inline]
-    pub fn row_of(&self, lead: f64) -> Option<u16> {
-        Some(self.row_or(lead, u16::MAX)).filter(|r| *r != u16::MAX)
-    }
-
-    /// The row at which personnel with this lead time count (the month
-    /// rounded up, months past the last whole month of the horizon in the
-    /// last row), or `late` when it arrives after the horizon; without
-    /// branches, for columns of lead times (at most 1,200 months).
-    #[inline(always)]
-    pub fn row_or(&self, lead: f64, late: u16) -> u16 {
-        let (h, last) = match self.horizon {
-            Some(h) => (h, libm::floor(h) + 1.0),
-            None => (f64::INFINITY, f64::INFINITY),
-        };
-        // Rounding up is exact, so this is the same on every platform.
-        let r = lead.ceil().min(last).max(0.0).min(f64::from(u16::MAX - 1));
-        // SAFETY: r is finite and within u16's range.
-        let r = unsafe { r.to_int_unchecked::<i32>() } as u16;
-        if lead > h { late } else { r }
-    }
-
-    /// The fixed number of rows with a horizon.
-    pub fn fixed_count(&self) -> Option<usize> {
-        self.horizon.map(|h| {
-            let whole = libm::floor(h);
-            whole as usize + 1 + usize::from(h > whole)
-        })
-    }
-
-    /// The month a row stands for.
-    pub fn month(&self, row: usize) -> f64 {
-        match self.horizon {
-            Some(h) if row as f64 > libm::floor(h) => h,
-            _ => row as f64,
-        }
-    }
-}
-
-/// One Hall-condition check: a set of roles with positive minimums.
-#[derive(Debug, Clone)]
-pub struct HallSet {
-    /// Sum of the minimums of the roles in the set (people).
-    pub demand: u64,
-    /// Groups whose contributors accept some role of the set.
-    pub groups: u64,
-}
-
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub conditions: Vec<ConditionPlan>,
     pub contributors: Vec<ContributorPlan>,
-    /// Distinct sets of accepted roles (bit r = role r).
-    pub groups: Vec<u32>,
-    /// Per role: the groups accepting it.
-    pub role_groups: Vec<u64>,
-    pub hall: Vec<HallSet>,
+    /// The roles, compiled for the check of §2 step 5.
+    pub roles: Roles,
     /// True when some clause reads the coalition.
     pub cascade: bool,
     /// Contributors with clauses that read the coalition (bit i).
@@ -204,19 +106,36 @@ pub struct Plan {
     /// contributor i that reads only conditions holds there.
     pub world_open: Option<Vec<u64>>,
     /// Whether blockers of condition-only clauses are counted per joint
-    /// condition state (at most `MAX_BLOCKER_WORLDS` of them).
+    /// condition state.
     pub world_blockers: bool,
+    /// Whether condition tallies are kept per joint condition state.
+    pub world_outcomes: bool,
+    /// Whether coalitions are counted in a dense array.
+    pub dense_coalitions: bool,
+    /// The fast paths chosen for this run.
+    pub paths: FastPaths,
     /// Contributors whose lead time is not fixed (bit i).
     pub variable_leads: u64,
     /// Whether some contributor can be vetoed.
     pub any_veto: bool,
+    /// When every contributor's lead time is the same fixed value within the
+    /// horizon: its timeline row and its point of the month grid.
+    pub common_lead: Option<(u16, usize)>,
+    /// The bin width of fan.csv's counts before any widening (people).
+    pub fan_step: u64,
     /// The timeline row at which everybody arrives, when every lead time
     /// is fixed and they all fall in the same row before the horizon.
     pub common_row: Option<u16>,
 }
 
 impl Plan {
+    /// The plan with the default fast paths.
     pub fn new(s: &Scenario) -> Plan {
+        Plan::with_paths(s, FastPaths::default())
+    }
+
+    /// The plan with the fast paths `fp` (the results do not depend on them).
+    pub fn with_paths(s: &Scenario, fp: FastPaths) -> Plan {
         let conditions = s
             .condition_order
             .iter()
@@ -234,16 +153,13 @@ impl Plan {
                 }
             })
             .collect();
-        let mut groups: Vec<u32> = Vec::new();
+        let roles = Roles::new(s);
         let contributors = s
             .contributors
             .iter()
-            .map(|c| {
-                let mask = c.roles.iter().fold(0u32, |m, r| m | 1 << r);
-                let group = groups.iter().position(|g| *g == mask).unwrap_or_else(|| {
-                    groups.push(mask);
-                    groups.len() - 1
-                });
+            .enumerate()
+            .map(|(i, c)| {
+                let group = roles.group_of[i];
                 let (coalition, condition): (Vec<usize>, Vec<usize>) =
                     (0..c.requires.len()).partition(|&k| c.requires[k].expr.reads_coalition());
                 ContributorPlan {
@@ -262,10 +178,10 @@ impl Plan {
                     .map(|d| stream_id(d, &c.name)),
                     condition_clauses: condition,
                     reads_committed: c.requires.iter().any(|k| k.expr.reads_committed()),
-                    gate: Gate::new(&c.requires, &coalition),
+                    gate: Gate::new(&c.requires, &coalition, fp.reduced_gates),
                     clause_gates: coalition
                         .iter()
-                        .map(|&k| Gate::new(&c.requires, &[k]))
+                        .map(|&k| Gate::new(&c.requires, &[k], fp.reduced_gates))
                         .collect(),
                     coalition_clauses: coalition,
                     group,
@@ -273,61 +189,26 @@ impl Plan {
                 }
             })
             .collect();
-        let role_groups: Vec<u64> = (0..s.roles.len())
-            .map(|r| {
-                groups
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, g)| *g >> r & 1 == 1)
-                    .fold(0u64, |m, (k, _)| m | 1 << k)
-            })
-            .collect();
-        let needed: Vec<usize> = (0..s.roles.len())
-            .filter(|&r| s.roles[r].minimum > 0)
-            .collect();
-        let hall = (1u32..1 << needed.len())
-            .map(|subset| {
-                let members = needed
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| subset >> k & 1 == 1);
-                let (demand, groups) = members.fold((0, 0), |(d, g), (_, &r)| {
-                    (d + s.roles[r].minimum, g | role_groups[r])
-                });
-                HallSet { demand, groups }
-            })
-            .collect();
-        let worlds = Worlds::new(s);
+        let worlds = match fp.world_tables {
+            paths::Use::Never => None,
+            paths::Use::Auto => Worlds::new(s, paths::TABULATED_WORLDS),
+            paths::Use::Always => Worlds::new(s, paths::MAX_WORLDS),
+        };
         let mut contributors: Vec<ContributorPlan> = contributors;
-        if let Some(w) = &worlds {
-            for (cp, c) in contributors.iter_mut().zip(&s.contributors) {
-                if cp.condition_clauses.is_empty() {
-                    continue;
-                }
-                cp.condition_fails = (0..w.count)
-                    .map(|world| {
-                        let states = w.states(s, world);
-                        cp.condition_clauses
-                            .iter()
-                            .filter(|&&k| !c.requires[k].expr.holds(&states, 0, 0))
-                            .fold(0u64, |m, &k| m | 1 << k)
-                    })
-                    .collect();
-            }
-        }
         let world_open = worlds.as_ref().map(|w| {
-            (0..w.count)
-                .map(|world| {
-                    contributors.iter().enumerate().fold(0u64, |m, (i, cp)| {
-                        let fails = cp.condition_fails.get(world).copied().unwrap_or(0);
-                        m | u64::from(fails == 0) << i
-                    })
-                })
-                .collect()
+            let clauses: Vec<&[usize]> = contributors
+                .iter()
+                .map(|c| c.condition_clauses.as_slice())
+                .collect();
+            let (fails, open) = worlds::tabulate(s, w, &clauses);
+            for (c, f) in contributors.iter_mut().zip(fails) {
+                c.condition_fails = f;
+            }
+            open
         });
         let world_blockers = worlds
             .as_ref()
-            .is_some_and(|w| w.count <= MAX_BLOCKER_WORLDS)
+            .is_some_and(|w| fp.world_blockers.taken(w.count <= paths::BLOCKER_WORLDS))
             && contributors
                 .iter()
                 .any(|c| !c.condition_clauses.is_empty() && c.coalition_clauses.is_empty());
@@ -335,11 +216,19 @@ impl Plan {
             .contributors
             .iter()
             .enumerate()
-            .filter(|(_, c)| !matches!(c.lead_months, crate::scenario::dist::Dist::Fixed(_)))
+            .filter(|(_, c)| {
+                !fp.fixed_values || !matches!(c.lead_months, crate::scenario::dist::Dist::Fixed(_))
+            })
             .fold(0u64, |m, (i, _)| m | 1 << i);
-        let any_veto = contributors
-            .iter()
-            .any(|c| c.vetoed.certain() != Some(false));
+        let any_veto = !fp.fixed_values
+            || contributors
+                .iter()
+                .any(|c| c.vetoed.certain() != Some(false));
+        let world_outcomes = worlds.as_ref().is_some_and(|w| {
+            !s.conditions.is_empty() && fp.world_outcomes.taken(w.count <= paths::OUTCOME_WORLDS)
+        });
+        let dense_coalitions =
+            fp.dense_coalitions && s.contributors.len() <= paths::DENSE_COALITIONS;
         let gated = contributors
             .iter()
             .enumerate()
@@ -349,19 +238,28 @@ impl Plan {
             gated,
             world_open,
             world_blockers,
+            world_outcomes,
+            dense_coalitions,
+            paths: fp,
             variable_leads,
             any_veto,
             worlds,
             conditions,
             contributors,
-            groups,
-            role_groups,
-            hall,
+            roles,
             cascade: s.has_coalition_clauses(),
             rows: Rows {
                 horizon: s.horizon_months,
             },
             target: s.target,
+            fan_step: crate::stats::results::exceedance_step(s.target),
+            common_lead: common_lead(
+                s,
+                Rows {
+                    horizon: s.horizon_months,
+                },
+            )
+            .filter(|_| fp.same_row_arrivals && fp.fixed_values),
             condition_count: s.conditions.len(),
             track_coalitions: s.contributors.len() <= 20,
             common_row: common_row(
@@ -369,23 +267,24 @@ impl Plan {
                 Rows {
                     horizon: s.horizon_months,
                 },
-            ),
+            )
+            .filter(|_| fp.same_row_arrivals && fp.fixed_values),
         }
     }
+}
 
-    /// True when the arrived personnel per group meet every role minimum.
-    #[inline]
-    pub fn roles_met(&self, group_sums: &[u64]) -> bool {
-        self.hall.iter().all(|h| {
-            let mut supply = 0;
-            let mut bits = h.groups;
-            while bits != 0 {
-                supply += group_sums[bits.trailing_zeros() as usize];
-                bits &= bits - 1;
-            }
-            supply >= h.demand
-        })
+fn common_lead(s: &Scenario, rows: Rows) -> Option<(u16, usize)> {
+    let mut found = None;
+    for c in &s.contributors {
+        let crate::scenario::dist::Dist::Fixed(lead) = c.lead_months else {
+            return None;
+        };
+        if *found.get_or_insert(lead) != lead {
+            return None;
+        }
     }
+    let lead = found?;
+    Some((rows.row_of(lead)?, rows.reach_point(lead)))
 }
 
 fn common_row(s: &Scenario, rows: Rows) -> Option<u16> {
@@ -417,34 +316,4 @@ fn cumulative_cuts(probs: &[f64]) -> Vec<u64> {
         *last = 1 << 32;
     }
     cuts
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The rows against the definition (spec: the month rounded up; a
-    /// fractional horizon's last part in one more row; after it, late).
-    #[test]
-    fn rows_follow_the_definition() {
-        for horizon in [None, Some(12.0), Some(6.5), Some(0.0), Some(1200.0)] {
-            let rows = Rows { horizon };
-            for k in 0..=4800 {
-                let lead = k as f64 / 4.0;
-                for lead in [lead, lead + 1e-9, (lead - 1e-9).max(0.0)] {
-                    let expected = match horizon {
-                        Some(h) if lead > h => None,
-                        Some(h) if lead.ceil() > h.floor() => Some(h.floor() as u16 + 1),
-                        _ => Some(lead.ceil() as u16),
-                    };
-                    assert_eq!(
-                        rows.row_of(lead),
-                        expected,
-                        "lead {lead} horizon {horizon:?}"
-                    );
-                    assert_eq!(rows.row_or(lead, 9999), expected.unwrap_or(9999));
-                }
-            }
-        }
-    }
 }

@@ -68,10 +68,7 @@ impl Streams {
         let mut rng = self.base.clone();
         rng.set_stream(stream);
         rng.set_word_pos(first_trial as u128);
-        // SAFETY: any bytes are a valid u32; the byte view covers exactly
-        // `out` and lives only for this call.
-        let bytes =
-            unsafe { std::slice::from_raw_parts_mut(out.as_mut_ptr().cast::<u8>(), out.len() * 4) };
+        let bytes: &mut [u8] = bytemuck::cast_slice_mut(out);
         rng.fill_bytes(bytes);
         // The stream's words are little-endian bytes (a no-op on x86).
         for w in out.iter_mut() {

@@ -38,16 +38,6 @@ impl OwnFileError {
     }
 }
 
-impl From<OwnFileError> for crate::cli::Failure {
-    fn from(e: OwnFileError) -> Self {
-        if e.is_refusal() {
-            crate::cli::Failure::Usage(e.to_string())
-        } else {
-            crate::cli::Failure::Run(e.into())
-        }
-    }
-}
-
 /// Whether two paths name the same file (device and inode).
 pub fn same_file(a: &Path, b: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;

@@ -12,8 +12,7 @@ use super::source::{
 };
 use super::values::{CondInfo, given, prob, prob_array, state_names};
 
-pub(crate) const MAX_CONDITIONS: usize = 64;
-pub(crate) const MAX_STATES: usize = 32;
+pub(crate) use crate::limits::{MAX_CONDITIONS, MAX_STATES};
 
 /// A declared condition before its probabilities are read.
 struct Decl<'t, 'i> {

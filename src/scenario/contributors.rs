@@ -15,8 +15,7 @@ use super::source::{
 };
 use super::values::{CondInfo, prob};
 
-pub(crate) const MAX_CONTRIBUTORS: usize = 64;
-pub(crate) const MAX_TOTAL_PERSONNEL: f64 = 10_000_000.0;
+pub(crate) use crate::limits::{MAX_CONTRIBUTORS, MAX_TOTAL_PERSONNEL};
 
 const KEYS: [&str; 8] = [
     "name",

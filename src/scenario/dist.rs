@@ -23,6 +23,10 @@ pub enum Dist {
     Discrete { values: Vec<f64>, weights: Vec<f64> },
 }
 
+/// The largest |z| a 32-bit uniform can reach in the normal quantile
+/// (Φ⁻¹(2⁻³³) ≈ -6.24), rounded up.
+pub const NORMAL_Z_LIMIT: f64 = 6.4;
+
 impl Dist {
     /// The smallest and largest value the distribution can take
     /// (for a normal without max, the largest value a 32-bit draw can reach).
@@ -32,10 +36,7 @@ impl Dist {
             Dist::Uniform { min, max }
             | Dist::Triangular { min, max, .. }
             | Dist::Pert { min, max, .. } => (*min, *max),
-            Dist::Normal { mean, sd, min, max } => (
-                *min,
-                max.min(mean + crate::engine::sample::NORMAL_Z_LIMIT * sd),
-            ),
+            Dist::Normal { mean, sd, min, max } => (*min, max.min(mean + NORMAL_Z_LIMIT * sd)),
             Dist::Discrete { values, .. } => (
                 values.iter().cloned().fold(f64::INFINITY, f64::min),
                 values.iter().cloned().fold(f64::NEG_INFINITY, f64::max),

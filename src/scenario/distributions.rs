@@ -20,15 +20,15 @@ pub(crate) struct Quantity {
 
 pub(crate) const TROOPS: Quantity = Quantity {
     name: "troops",
-    limit: 1_000_000.0,
+    limit: crate::limits::MAX_TROOPS,
 };
 pub(crate) const DELIVERY: Quantity = Quantity {
     name: "delivery",
-    limit: 10.0,
+    limit: crate::limits::MAX_DELIVERY,
 };
 pub(crate) const LEAD_MONTHS: Quantity = Quantity {
     name: "lead_months",
-    limit: 1200.0,
+    limit: crate::limits::MAX_MONTHS,
 };
 
 const KINDS: [&str; 5] = ["uniform", "triangular", "pert", "normal", "discrete"];

@@ -21,18 +21,16 @@ use super::values::{CondInfo, integer, number};
 pub use super::overrides::Override;
 pub use super::parse_clause::parse_clause;
 
-/// Largest scenario file read, in bytes.
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
-pub const MAX_TARGET: i64 = 100_000_000;
-pub const MAX_TRIALS: i64 = 1_000_000_000_000;
-pub const MAX_ROLES: usize = 10;
-/// Same as the longest lead time: nothing can arrive later.
-pub const MAX_HORIZON_MONTHS: f64 = 1200.0;
+pub use crate::limits::{MAX_FILE_BYTES, MAX_MILESTONES, MAX_ROLES, MAX_TARGET};
+/// `horizon_months` (months).
+pub const MAX_HORIZON_MONTHS: f64 = crate::limits::MAX_MONTHS;
+/// Trials in the file (a TOML integer).
+pub const MAX_TRIALS: i64 = crate::limits::MAX_TRIALS as i64;
 const DEFAULT_TRIALS: u64 = 100_000;
 const DEFAULT_SEED: u64 = 1;
 
 const SECTIONS: [&str; 4] = ["scenario", "conditions", "roles", "contributors"];
-const SCENARIO_KEYS: [&str; 8] = [
+const SCENARIO_KEYS: [&str; 9] = [
     "name",
     "description",
     "format",
@@ -41,6 +39,7 @@ const SCENARIO_KEYS: [&str; 8] = [
     "horizon_months",
     "trials",
     "seed",
+    "milestones",
 ];
 
 /// Reads and validates a scenario file; returns it with the file's bytes.
@@ -156,6 +155,7 @@ struct Header {
     horizon_months: Option<f64>,
     trials: u64,
     seed: u64,
+    milestones: Vec<u64>,
 }
 
 fn validate(
@@ -195,6 +195,7 @@ fn validate(
         horizon_months: header.horizon_months,
         trials: header.trials,
         seed: header.seed,
+        milestones: header.milestones,
         conditions,
         condition_order,
         roles,
@@ -331,6 +332,10 @@ fn header(src: &Sources<'_>, node: &Node<'_>) -> Result<Header> {
         Some(n) => bounded(src, n, &at("seed"), 0, i64::MAX, "an integer >= 0")?,
         None => DEFAULT_SEED,
     };
+    let milestones = match t.get("milestones") {
+        Some(n) => milestones(src, n, &at("milestones"))?,
+        None => default_milestones(target),
+    };
     Ok(Header {
         name: name.to_string(),
         description,
@@ -339,7 +344,58 @@ fn header(src: &Sources<'_>, node: &Node<'_>) -> Result<Header> {
         horizon_months,
         trials,
         seed,
+        milestones,
     })
+}
+
+/// `[scenario] milestones`: personnel levels, integers > 0, increasing.
+fn milestones(src: &Sources<'_>, node: &Node<'_>, path: &str) -> Result<Vec<u64>> {
+    let what = "an array of increasing personnel levels, integers > 0";
+    let DeValue::Array(items) = node.get_ref() else {
+        return Err(type_error(src, node, path, what));
+    };
+    if items.is_empty() || items.len() > MAX_MILESTONES {
+        return Err(src.err(
+            &node.span(),
+            path,
+            format!(
+                "need 1 to {MAX_MILESTONES} milestones, found {}",
+                items.len()
+            ),
+        ));
+    }
+    let mut out: Vec<u64> = Vec::new();
+    for (k, item) in items.iter().enumerate() {
+        let item_path = format!("{path}[{k}]");
+        let v = bounded(src, item, &item_path, 1, MAX_TARGET, "an integer > 0")?;
+        if let Some(&before) = out.last()
+            && v <= before
+        {
+            return Err(src.err(
+                &item.span(),
+                &item_path,
+                format!(
+                    "{v} is not above the milestone before it ({before}); milestones must increase"
+                ),
+            ));
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// The milestones of a scenario that names none: a quarter, half, three
+/// quarters and all of the target, rounded (halves away from zero), at
+/// least 1, without repeats.
+pub fn default_milestones(target: u64) -> Vec<u64> {
+    let mut out: Vec<u64> = Vec::new();
+    for share in [0.25, 0.5, 0.75, 1.0] {
+        let m = (libm::round(target as f64 * share) as u64).max(1);
+        if !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    out
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {

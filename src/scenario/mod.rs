@@ -12,6 +12,7 @@ pub mod model;
 mod overrides;
 pub mod parse_clause;
 mod source;
+pub mod timeline;
 mod values;
 
 pub use error::ScenarioError;

@@ -22,6 +22,9 @@ pub struct Scenario {
     pub trials: u64,
     /// Default seed of the random streams.
     pub seed: u64,
+    /// Personnel levels whose reaching milestones.csv reports (people,
+    /// increasing; `[scenario] milestones` or defaults from the target).
+    pub milestones: Vec<u64>,
     /// Conditions in declaration order.
     pub conditions: Vec<Condition>,
     /// Indices into `conditions`, parents before children.

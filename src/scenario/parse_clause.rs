@@ -10,9 +10,9 @@ use super::model::Condition;
 use super::source::suggest;
 
 /// Longest clause accepted, in characters.
-pub const MAX_CLAUSE_CHARS: usize = 1000;
+pub use crate::limits::MAX_CLAUSE_CHARS;
 /// Deepest nesting of parentheses and `not` accepted.
-pub const MAX_CLAUSE_DEPTH: usize = 32;
+pub use crate::limits::MAX_CLAUSE_DEPTH;
 
 type Parsed<T> = Result<T, (usize, String)>;
 

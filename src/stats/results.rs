@@ -1,76 +1,11 @@
 //! The result tables of spec §4, computed from a tally: estimates,
 //! Wilson intervals for probabilities and normal intervals for means.
 
-use super::interval::{mean_interval, wilson};
+use super::interval::mean_interval;
+pub use super::table::{Cell, Table, exceedance_step, grid_step, prob_cells, ratio, reasons};
 use super::tally::Tally;
-use crate::engine::plan::Rows;
 use crate::scenario::Scenario;
-
-/// One cell of a result table.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Text(String),
-    Int(u64),
-    Num(f64),
-    /// Undefined (e.g. a conditional probability whose condition never occurred).
-    Empty,
-}
-
-impl Cell {
-    fn opt(v: Option<f64>) -> Cell {
-        v.map_or(Cell::Empty, Cell::Num)
-    }
-
-    /// The cell as CSV text: f64 with Rust's shortest round-trip formatting,
-    /// never NaN or inf.
-    pub fn text(&self) -> String {
-        match self {
-            Cell::Text(s) => s.clone(),
-            Cell::Int(v) => v.to_string(),
-            Cell::Num(v) if v.is_finite() => format!("{v}"),
-            Cell::Num(_) | Cell::Empty => String::new(),
-        }
-    }
-
-    pub fn as_f64(&self) -> Option<f64> {
-        match self {
-            Cell::Int(v) => Some(*v as f64),
-            Cell::Num(v) => Some(*v),
-            _ => None,
-        }
-    }
-}
-
-/// A result file's content.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    /// File name, e.g. `summary.csv`.
-    pub file: &'static str,
-    pub header: Vec<&'static str>,
-    pub rows: Vec<Vec<Cell>>,
-}
-
-impl Table {
-    /// The row whose first cell is the text `key`.
-    pub fn row(&self, key: &str) -> Option<&[Cell]> {
-        self.rows
-            .iter()
-            .find(|r| matches!(r.first(), Some(Cell::Text(k)) if k == key))
-            .map(|r| r.as_slice())
-    }
-}
-
-fn ratio(k: u64, n: u64) -> Option<f64> {
-    (n > 0).then(|| k as f64 / n as f64)
-}
-
-/// Estimate and Wilson interval cells of k in n.
-fn prob_cells(k: u64, n: u64) -> [Cell; 3] {
-    match wilson(k, n) {
-        Some((lo, hi)) => [Cell::opt(ratio(k, n)), Cell::Num(lo), Cell::Num(hi)],
-        None => [Cell::Empty, Cell::Empty, Cell::Empty],
-    }
-}
+use crate::scenario::timeline::Rows;
 
 /// The smallest whole x with P(personnel <= x) >= nn/100.
 pub fn quantile(histogram: &[u64], n: u64, nn: u64) -> u64 {
@@ -98,6 +33,9 @@ pub fn tables(s: &Scenario, t: &Tally) -> Vec<Table> {
     }
     out.push(exceedance(s, t));
     out.push(timeline(s, t));
+    out.push(super::build_up::milestones(s, t));
+    out.push(super::build_up::fan(s, t));
+    out.push(super::losses::losses(s, t));
     out
 }
 
@@ -163,16 +101,6 @@ fn contributors(s: &Scenario, t: &Tally) -> Table {
 }
 
 /// The reasons of one contributor, in blocker order.
-pub fn reasons(s: &Scenario, i: usize) -> Vec<String> {
-    let c = &s.contributors[i];
-    let mut r = vec!["declined".to_string(), "vetoed".to_string()];
-    r.extend(c.requires.iter().map(|k| k.text.clone()));
-    if s.horizon_months.is_some() {
-        r.push("late".into());
-    }
-    r
-}
-
 fn blockers(s: &Scenario, t: &Tally) -> Table {
     let mut rows = Vec::new();
     for (i, (c, ct)) in s.contributors.iter().zip(&t.contributors).enumerate() {
@@ -289,19 +217,9 @@ fn coalitions(s: &Scenario, t: &Tally) -> Table {
     }
 }
 
-/// Whole-person step of the exceedance table: target/40 rounded, at least 1.
-pub fn exceedance_step(target: u64) -> u64 {
-    ((target + 20) / 40).max(1)
-}
-
-/// The most rows of the exceedance table before its step widens.
-pub const MAX_EXCEEDANCE_ROWS: u64 = 4000;
-
 fn exceedance(s: &Scenario, t: &Tally) -> Table {
+    let step = grid_step(s, t);
     let largest = t.histogram.len().saturating_sub(1) as u64;
-    // target/40, widened only when the totals seen run past 4,000 such
-    // steps (a target far below what the contributors can bring).
-    let step = exceedance_step(s.target).max(largest.div_ceil(MAX_EXCEEDANCE_ROWS));
     // at_least[x] = trials with personnel >= x
     let mut rows = Vec::new();
     let mut above: u64 = t.trials;

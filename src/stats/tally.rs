@@ -1,6 +1,7 @@
 //! Integer tallies of a run: plain counters with an exact `merge`, so that
 //! threads, batches and shards combine to the same numbers in any order.
 
+use super::binned::Binned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -30,6 +31,15 @@ pub struct Tally {
     /// kept only for scenarios with at most 20 contributors.
     pub coalitions: BTreeMap<u64, [u64; 2]>,
     pub timeline: TimelineTally,
+    /// Per milestone (`Scenario::milestones`), per point of the month grid
+    /// (`Rows::reach_point`): trials that first reached it at that point.
+    pub milestones: Vec<Vec<u64>>,
+    /// Personnel at the timeline's rows, binned on the exceedance table's
+    /// step (fan.csv), as changes: at row 0 each trial counts in the bin of
+    /// its personnel; at each later row where its personnel changes, it
+    /// leaves the old bin and counts in the new one. The counts by bin at a
+    /// row are the sums over rows up to it.
+    pub fan: Vec<Binned>,
 }
 
 /// Counts of one contributor.
@@ -48,6 +58,12 @@ pub struct ContributorTally {
     pub first: Vec<u64>,
     /// Per reason: trials in which it held and the personnel did not arrive.
     pub any: Vec<u64>,
+    /// Per reason, like `first`: its pledge summed over the trials in which
+    /// that was the first reason (people).
+    pub first_pledge: Vec<u64>,
+    /// Its pledge summed over the trials in which its personnel arrived
+    /// (people).
+    pub arrived_pledge: u64,
 }
 
 /// Counts of one role.
@@ -81,7 +97,7 @@ pub struct TimelineTally {
 
 impl Tally {
     /// An empty tally shaped for a scenario.
-    pub fn new(reasons: &[usize], roles: usize, states: &[usize]) -> Tally {
+    pub fn new(reasons: &[usize], roles: usize, states: &[usize], milestones: usize) -> Tally {
         Tally {
             trials: 0,
             success: 0,
@@ -99,6 +115,8 @@ impl Tally {
                     arrived_sum: 0,
                     first: vec![0; r],
                     any: vec![0; r],
+                    first_pledge: vec![0; r],
+                    arrived_pledge: 0,
                 })
                 .collect(),
             roles: vec![
@@ -114,46 +132,106 @@ impl Tally {
                 .collect(),
             coalitions: BTreeMap::new(),
             timeline: TimelineTally::default(),
+            milestones: vec![Vec::new(); milestones],
+            fan: Vec::new(),
         }
     }
 
-    /// Adds `other` into `self`.
+    /// Adds `other` into `self`. Counts of at most 10^12 trials cannot
+    /// overflow; `checked_merge` is for tallies read from files.
     pub fn merge(&mut self, other: &Tally) {
-        self.trials += other.trials;
-        self.success += other.success;
-        self.reached += other.reached;
-        self.roles_met += other.roles_met;
-        self.personnel_sum += other.personnel_sum;
-        self.personnel_sq += other.personnel_sq;
-        add_vec(&mut self.histogram, &other.histogram);
-        for (a, b) in self.contributors.iter_mut().zip(&other.contributors) {
-            a.joined += b.joined;
-            a.joined_success += b.joined_success;
-            a.pivotal += b.pivotal;
-            a.arrived_sum += b.arrived_sum;
-            add_vec(&mut a.first, &b.first);
-            add_vec(&mut a.any, &b.any);
+        self.checked_merge(other)
+            .expect("counts of at most 10^12 trials fit in 64 bits");
+    }
+
+    /// Adds `other` into `self` with checked arithmetic; None on overflow
+    /// (then `self` is partly added to and must be dropped).
+    pub fn checked_merge(&mut self, o: &Tally) -> Option<()> {
+        fn add(a: &mut u64, b: u64) -> Option<()> {
+            *a = a.checked_add(b)?;
+            Some(())
         }
-        for (a, b) in self.roles.iter_mut().zip(&other.roles) {
-            a.met += b.met;
-            a.available_sum += b.available_sum;
-        }
-        for (a, b) in self.conditions.iter_mut().zip(&other.conditions) {
+        fn add_all(a: &mut Vec<u64>, b: &[u64]) -> Option<()> {
+            if a.len() < b.len() {
+                a.resize(b.len(), 0);
+            }
             for (x, y) in a.iter_mut().zip(b) {
-                x.trials += y.trials;
-                x.success += y.success;
+                add(x, *y)?;
+            }
+            Some(())
+        }
+        add(&mut self.trials, o.trials)?;
+        add(&mut self.success, o.success)?;
+        add(&mut self.reached, o.reached)?;
+        add(&mut self.roles_met, o.roles_met)?;
+        add(&mut self.personnel_sum, o.personnel_sum)?;
+        self.personnel_sq = self.personnel_sq.checked_add(o.personnel_sq)?;
+        add_all(&mut self.histogram, &o.histogram)?;
+        for (a, b) in self.contributors.iter_mut().zip(&o.contributors) {
+            add(&mut a.joined, b.joined)?;
+            add(&mut a.joined_success, b.joined_success)?;
+            add(&mut a.pivotal, b.pivotal)?;
+            add(&mut a.arrived_sum, b.arrived_sum)?;
+            add_all(&mut a.first, &b.first)?;
+            add_all(&mut a.any, &b.any)?;
+            add_all(&mut a.first_pledge, &b.first_pledge)?;
+            add(&mut a.arrived_pledge, b.arrived_pledge)?;
+        }
+        for (a, b) in self.roles.iter_mut().zip(&o.roles) {
+            add(&mut a.met, b.met)?;
+            add(&mut a.available_sum, b.available_sum)?;
+        }
+        for (a, b) in self.conditions.iter_mut().zip(&o.conditions) {
+            for (x, y) in a.iter_mut().zip(b) {
+                add(&mut x.trials, y.trials)?;
+                add(&mut x.success, y.success)?;
             }
         }
-        for (mask, [n, s]) in &other.coalitions {
+        for (mask, [n, s]) in &o.coalitions {
             let e = self.coalitions.entry(*mask).or_insert([0, 0]);
-            e[0] += n;
-            e[1] += s;
+            add(&mut e[0], *n)?;
+            add(&mut e[1], *s)?;
         }
-        let (t, o) = (&mut self.timeline, &other.timeline);
-        add_vec(&mut t.first_reached, &o.first_reached);
-        add_vec(&mut t.first_success, &o.first_success);
-        add_vec(&mut t.arriving, &o.arriving);
-        t.rows_seen = t.rows_seen.max(o.rows_seen);
+        let (t, x) = (&mut self.timeline, &o.timeline);
+        add_all(&mut t.first_reached, &x.first_reached)?;
+        add_all(&mut t.first_success, &x.first_success)?;
+        add_all(&mut t.arriving, &x.arriving)?;
+        t.rows_seen = t.rows_seen.max(x.rows_seen);
+        for (a, b) in self.milestones.iter_mut().zip(&o.milestones) {
+            add_all(a, b)?;
+        }
+        if self.fan.len() < o.fan.len() {
+            self.fan.resize(o.fan.len(), Binned::default());
+        }
+        for (a, b) in self.fan.iter_mut().zip(&o.fan) {
+            a.checked_merge(b)?;
+        }
+        Some(())
+    }
+
+    /// Adds `n` trials (taken away when negative) with personnel `value` to
+    /// the fan counts of row `row`, in bins of `step` people.
+    pub fn add_fan_count(&mut self, row: usize, value: u64, n: i64, step: u64) {
+        if row >= self.fan.len() {
+            self.fan.resize(row + 1, Binned::default());
+        }
+        self.fan[row].add(value, step, n);
+    }
+
+    /// A trial's personnel at timeline row `row` is `now`, and was `before`
+    /// at the row before (None at row 0); bins of `step` people.
+    #[inline]
+    pub fn add_fan(&mut self, row: usize, before: Option<u64>, now: u64, step: u64) {
+        if before == Some(now) {
+            return;
+        }
+        if row >= self.fan.len() {
+            self.fan.resize(row + 1, Binned::default());
+        }
+        if let Some(b) = before {
+            self.fan[row].add(b, step, -1);
+        }
+        self.fan[row].add(now, step, 1);
     }
 }
 

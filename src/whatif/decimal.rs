@@ -10,7 +10,7 @@ pub struct Decimal {
 }
 
 /// Most digits a decimal may have, before and after the point together.
-const MAX_DIGITS: usize = 36;
+use crate::limits::MAX_SWEEP_DIGITS as MAX_DIGITS;
 
 impl Decimal {
     /// Reads `-12.50`, `3`, `.5`, `+0.25`; no exponents.

@@ -5,7 +5,7 @@ use super::decimal::{Decimal, range_count, range_values};
 use crate::scenario::Override;
 
 /// The most grid points a sweep may have.
-pub const MAX_POINTS: u128 = 10_000;
+pub use crate::limits::MAX_SWEEP_POINTS as MAX_POINTS;
 
 /// One varied path and its values, as the sweep writes them.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -26,10 +26,10 @@ use crate::scenario::dist::Dist;
 use crate::scenario::{Prob, Scenario, StateProbs};
 
 /// Upper limits the loader puts on each distribution's support.
-const TROOPS_LIMIT: f64 = 1_000_000.0;
-const DELIVERY_LIMIT: f64 = 10.0;
-const LEAD_MONTHS_LIMIT: f64 = 1200.0;
-const HORIZON_LIMIT: f64 = 1200.0;
+use crate::limits::{
+    MAX_DELIVERY as DELIVERY_LIMIT, MAX_MONTHS as LEAD_MONTHS_LIMIT, MAX_MONTHS as HORIZON_LIMIT,
+    MAX_TROOPS as TROOPS_LIMIT,
+};
 
 /// One setting of an input.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,5 @@ pub mod goal;
 pub mod grid;
 pub mod inputs;
 pub mod paths;
-pub mod runner;
 pub mod significance;
 pub mod solve;

@@ -643,6 +643,157 @@ pub fn compare(label: &str, s: &Scenario, ex: &Exact, out: &Path, trials: u64, s
         );
     }
 
+    // milestones.csv
+    let t = Table::read(
+        out,
+        "milestones.csv",
+        "personnel,p_reached,ci_low,ci_high,month_p10,month_p50,month_p90",
+    );
+    let levels: Vec<i64> = ex.milestones.iter().map(|m| m.level).collect();
+    let got: Vec<i64> = t.rows.iter().map(|r| r[0].parse().unwrap_or(-1)).collect();
+    assert_eq!(got, levels, "milestones.csv rows");
+    let grid = month_grid(s.horizon, &ex.milestones);
+    for (row, m) in t.rows.iter().zip(&ex.milestones) {
+        let what = format!("milestone {}", m.level);
+        c.prob_ci(
+            &format!("{what} p_reached"),
+            [&row[1], &row[2], &row[3]],
+            m.p_reached,
+            n,
+        );
+        for (k, q) in [0.1, 0.5, 0.9].into_iter().enumerate() {
+            // The exact share reached by a grid month, and by the one before.
+            let by = |month: f64| {
+                m.months
+                    .iter()
+                    .filter(|(t, _)| *t <= month)
+                    .map(|x| x.1)
+                    .sum::<f64>()
+            };
+            let tol = SIGMAS * (q * (1.0 - q) / n).sqrt() + EPS;
+            match cell(&row[4 + k]) {
+                None => c.ensure(m.p_reached <= q + tol, || {
+                    format!(
+                        "{what} month_p{}: empty, but P(reached) = {}",
+                        q * 100.0,
+                        m.p_reached
+                    )
+                }),
+                Some(month) => {
+                    let before = grid
+                        .iter()
+                        .copied()
+                        .filter(|g| *g < month)
+                        .fold(f64::NEG_INFINITY, f64::max);
+                    c.ensure(grid.contains(&month), || {
+                        format!("{what}: month {month} is not on the grid")
+                    });
+                    c.ensure(by(month) >= q - tol && by(before) <= q + tol, || {
+                        format!(
+                            "{what} month_p{}: {month} has exact P(by) = {:.6}, P(by {before}) = {:.6}",
+                            q * 100.0,
+                            by(month),
+                            by(before)
+                        )
+                    });
+                }
+            }
+        }
+    }
+
+    // fan.csv
+    let t = Table::read(out, "fan.csv", "month,date,p05,p25,p50,p75,p95,mean");
+    if sure {
+        let got: Vec<Option<f64>> = t.rows.iter().map(|r| cell(&r[0])).collect();
+        let want: Vec<Option<f64>> = months.iter().map(|m| Some(*m)).collect();
+        c.ensure(got == want, || {
+            format!("fan months {got:?}, expected {want:?}")
+        });
+    }
+    for row in &t.rows {
+        let month = cell(&row[0]).unwrap_or(-1.0);
+        let Some(&i) = by_month.get(&month.to_bits()) else {
+            c.fail(format!("fan month {} not expected", row[0]));
+            continue;
+        };
+        let dist = &ex.fan[i];
+        for (k, q) in [0.05, 0.25, 0.5, 0.75, 0.95].into_iter().enumerate() {
+            let tol = SIGMAS * (q * (1.0 - q) / n).sqrt() + EPS;
+            let Some(x) = cell(&row[2 + k]) else {
+                c.fail(format!("fan month {month}: quantile {q} empty"));
+                continue;
+            };
+            let x = x as i64;
+            c.ensure(x % step == 0, || {
+                format!("fan month {month}: {x} is not on the step {step}")
+            });
+            let le = |v: i64| dist.range(..=v).map(|e| e.1).sum::<f64>();
+            c.ensure(
+                le(x) >= q - tol && (x == 0 || le(x - step) <= q + tol),
+                || {
+                    format!(
+                        "fan month {month} q {q}: {x} has exact P(<=) = {:.6}, P(<= {}) = {:.6}",
+                        le(x),
+                        x - step,
+                        le(x - step)
+                    )
+                },
+            );
+        }
+        let me = &ex.timeline[i];
+        let sd = (me.m2 - me.m1 * me.m1).max(0.0).sqrt();
+        c.mean(
+            &format!("fan month {month} mean"),
+            cell(&row[7]),
+            me.m1,
+            sd,
+            n,
+        );
+    }
+
+    // losses.csv
+    let t = Table::read(out, "losses.csv", "contributor,stage,mean_personnel");
+    let mut all: Vec<(String, f64, f64)> = Vec::new();
+    let mut expected_rows = Vec::new();
+    for (x, ce) in s.contributors.iter().zip(&ex.contributors) {
+        for (stage, m1, m2) in &ce.losses {
+            expected_rows.push((x.name.clone(), stage.clone(), *m1, *m2));
+            match all.iter_mut().find(|a| a.0 == *stage) {
+                // Not independent across contributors: the sum's spread is
+                // bounded by adding the standard deviations.
+                Some(a) => {
+                    a.1 += m1;
+                    a.2 = ((a.2 - 0.0).sqrt() + (m2 - m1 * m1).max(0.0).sqrt()).powi(2);
+                }
+                None => all.push((stage.clone(), *m1, (m2 - m1 * m1).max(0.0))),
+            }
+        }
+    }
+    let got: Vec<(String, String)> = t
+        .rows
+        .iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+    let mut want: Vec<(String, String)> = expected_rows
+        .iter()
+        .map(|r| (r.0.clone(), r.1.clone()))
+        .collect();
+    want.extend(all.iter().map(|a| ("(all)".to_string(), a.0.clone())));
+    assert_eq!(got, want, "losses.csv rows");
+    for (row, (name, stage, m1, m2)) in t.rows.iter().zip(&expected_rows) {
+        let sd = (m2 - m1 * m1).max(0.0).sqrt();
+        c.mean(&format!("losses {name} {stage}"), cell(&row[2]), *m1, sd, n);
+    }
+    for (row, (stage, m1, var)) in t.rows[expected_rows.len()..].iter().zip(&all) {
+        c.mean(
+            &format!("losses (all) {stage}"),
+            cell(&row[2]),
+            *m1,
+            var.sqrt(),
+            n,
+        );
+    }
+
     // run.toml
     let run = std::fs::read_to_string(out.join("run.toml")).expect("run.toml");
     c.ensure(run.contains(&trials.to_string()), || {
@@ -653,4 +804,26 @@ pub fn compare(label: &str, s: &Scenario, ex: &Exact, out: &Path, trials: u64, s
     });
 
     c.finish();
+}
+
+/// The months milestones.csv may name: the tenths of a month up to the
+/// horizon and the horizon itself (without one, every tenth up to the
+/// latest first-reach month).
+fn month_grid(horizon: Option<f64>, milestones: &[super::enumerate::MilestoneExact]) -> Vec<f64> {
+    let top = horizon.unwrap_or_else(|| {
+        milestones
+            .iter()
+            .flat_map(|m| m.months.iter().map(|x| x.0))
+            .fold(0.0, f64::max)
+            .ceil()
+            + 1.0
+    });
+    let mut grid: Vec<f64> = (0..)
+        .map(|k| k as f64 / 10.0)
+        .take_while(|m| *m <= top)
+        .collect();
+    if horizon.is_some() && !grid.contains(&top) {
+        grid.push(top);
+    }
+    grid
 }

@@ -20,6 +20,10 @@ struct Draw {
     deployed: i64,
     lead: f64,
     p: f64,
+    /// E[pledge] and E[pledge^2]: for the merged draws of one not willing or
+    /// vetoed, whose pledge (independent of those draws) is not listed.
+    pledge_m1: f64,
+    pledge_m2: f64,
 }
 
 /// Exact quantities of one contributor.
@@ -32,10 +36,23 @@ pub struct ContributorExact {
     pub m1_joined: f64,
     pub m2_joined: f64,
     pub p_pivotal: f64,
-    /// P(joined, late, and a clause fails against the final coalition).
+    /// P(joined, late, and a clause of its own fails against the final
+    /// coalition): its one reason is still `late`.
     pub p_late_clause_first: f64,
     /// (reason, p_first, p_any) in the order of blockers.csv.
     pub blockers: Vec<(String, f64, f64)>,
+    /// losses.csv: (stage, E[X], E[X^2]) for X the personnel of its pledge
+    /// in that stage, in file order (its reasons, not delivered, in theatre).
+    pub losses: Vec<(String, f64, f64)>,
+}
+
+/// One milestone of milestones.csv.
+#[derive(Clone, Debug, Default)]
+pub struct MilestoneExact {
+    pub level: i64,
+    pub p_reached: f64,
+    /// Distribution of the month at which it was first reached.
+    pub months: Vec<(f64, f64)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -89,6 +106,9 @@ pub struct Exact {
     /// Keyed by the coalition's name as written in coalitions.csv.
     pub coalitions: BTreeMap<String, CoalitionExact>,
     pub timeline: Vec<MonthExact>,
+    pub milestones: Vec<MilestoneExact>,
+    /// Per timeline month: the distribution of the personnel arrived by then.
+    pub fan: Vec<BTreeMap<i64, f64>>,
     /// Largest lead time of a joined contributor with positive probability
     /// (no horizon only), and the probability of the trials in which the
     /// largest joined lead time rounds up to the same whole month.
@@ -182,6 +202,14 @@ impl Compiled<'_> {
             .as_ref()
             .map_or(vec![(1.0, 1.0)], |d| d.outcomes());
         let lead = c.lead.as_ref().map_or(vec![(0.0, 1.0)], |d| d.outcomes());
+        let pledge_m1: f64 = troops
+            .iter()
+            .map(|(t, pt)| pt * round_people(*t) as f64)
+            .sum();
+        let pledge_m2: f64 = troops
+            .iter()
+            .map(|(t, pt)| pt * (round_people(*t) as f64).powi(2))
+            .sum();
         let mut out = Vec::new();
         let mut push = |d: Draw| {
             if d.p > 0.0 {
@@ -201,6 +229,8 @@ impl Compiled<'_> {
                     deployed: 0,
                     lead: l,
                     p: p * pl,
+                    pledge_m1,
+                    pledge_m2,
                 });
             }
             for &(t, pt) in &troops {
@@ -213,6 +243,8 @@ impl Compiled<'_> {
                         deployed: round_people(pledge as f64 * d),
                         lead: l,
                         p: pj * (1.0 - pv) * pt * pd * pl,
+                        pledge_m1: pledge as f64,
+                        pledge_m2: (pledge as f64).powi(2),
                     });
                 }
             }
@@ -378,6 +410,11 @@ pub fn enumerate(s: &Scenario) -> Exact {
         if s.horizon.is_some() {
             reasons.push(("late".to_string(), 0.0, 0.0));
         }
+        let mut losses: Vec<(String, f64, f64)> =
+            reasons.iter().map(|r| (r.0.clone(), 0.0, 0.0)).collect();
+        losses.push(("not delivered".to_string(), 0.0, 0.0));
+        losses.push(("in theatre".to_string(), 0.0, 0.0));
+        ex.contributors[i].losses = losses;
         ex.contributors[i].blockers = reasons;
     }
     let mut records: Vec<Record> = Vec::new();
@@ -449,8 +486,64 @@ pub fn enumerate(s: &Scenario) -> Exact {
             me.m2 += r.p * (total as f64).powi(2);
         }
         ex.timeline.push(me);
+        // fan.csv: the personnel arrived by this month.
+        let mut dist: BTreeMap<i64, f64> = BTreeMap::new();
+        for r in &records {
+            let total: i64 = r.joined.iter().filter(|j| j.0 <= month).map(|j| j.1).sum();
+            *dist.entry(total).or_insert(0.0) += r.p;
+        }
+        ex.fan.push(dist);
+    }
+    // milestones.csv: the first arrival by which the personnel reached
+    // each milestone.
+    for level in milestones(s) {
+        let mut m = MilestoneExact {
+            level,
+            ..Default::default()
+        };
+        for r in &records {
+            let arrived: Vec<&(f64, i64, u32)> = r
+                .joined
+                .iter()
+                .filter(|j| s.horizon.is_none_or(|h| j.0 <= h))
+                .collect();
+            let first = arrived
+                .iter()
+                .map(|j| j.0)
+                .filter(|&t| {
+                    arrived
+                        .iter()
+                        .filter(|j| j.0 <= t)
+                        .map(|j| j.1)
+                        .sum::<i64>()
+                        >= level
+                })
+                .fold(f64::INFINITY, f64::min);
+            if first.is_finite() {
+                m.p_reached += r.p;
+                m.months.push((first, r.p));
+            }
+        }
+        ex.milestones.push(m);
     }
     ex
+}
+
+/// The milestones of spec section 6 when the scenario names none:
+/// max(1, round(x)) for a quarter, half, three quarters and all of the
+/// target, without repeats.
+pub fn milestones(s: &Scenario) -> Vec<i64> {
+    if let Some(m) = &s.milestones {
+        return m.clone();
+    }
+    let mut out: Vec<i64> = Vec::new();
+    for x in [0.25, 0.5, 0.75, 1.0] {
+        let m = round_people(s.target as f64 * x).max(1);
+        if !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    out
 }
 
 fn roles_met_with(mins: &[u64], personnel: &[i64], accepts: &[u32]) -> bool {
@@ -528,14 +621,22 @@ fn accumulate(
         }
         if arrived {
             ce.p_arrived += p;
+            let stages = ce.losses.len();
+            let not_delivered = (d[i].pledge - d[i].deployed) as f64;
+            ce.losses[stages - 2].1 += p * not_delivered;
+            ce.losses[stages - 2].2 += p * not_delivered.powi(2);
+            ce.losses[stages - 1].1 += p * d[i].deployed as f64;
+            ce.losses[stages - 1].2 += p * (d[i].deployed as f64).powi(2);
         } else {
-            // Which reasons hold, in blockers.csv order.
+            // Which reasons hold, in blockers.csv order. One that joined
+            // has the one reason `late` (spec section 2), even when a clause
+            // of its own has since turned false as others joined.
             let committed = committed(d, &joined, i);
-            let mut holds = vec![!d[i].willing, d[i].vetoed];
+            let mut holds = vec![!joined[i] && !d[i].willing, !joined[i] && d[i].vetoed];
             holds.extend(
                 c.clauses[i]
                     .iter()
-                    .map(|e| !e.eval(states, &joined, committed)),
+                    .map(|e| !joined[i] && !e.eval(states, &joined, committed)),
             );
             if s.horizon.is_some() {
                 // Late: joined, but arriving after the horizon (spec §2).
@@ -545,13 +646,18 @@ fn accumulate(
                 .iter()
                 .position(|&h| h)
                 .unwrap_or_else(|| panic!("contributor {i} did not arrive without a reason"));
-            if joined[i] && first != holds.len() - 1 {
+            if joined[i]
+                && c.clauses[i]
+                    .iter()
+                    .any(|e| !e.eval(states, &joined, committed))
+            {
                 // Joined but late, with a clause that turned false as others
-                // joined after it: spec section 2 lists the clauses before
-                // `late`, so that clause is the first reason.
+                // joined after it: the case the rule above decides.
                 ce.p_late_clause_first += p;
             }
             ce.blockers[first].1 += p;
+            ce.losses[first].1 += p * d[i].pledge_m1;
+            ce.losses[first].2 += p * d[i].pledge_m2;
             for (k, &h) in holds.iter().enumerate() {
                 if h {
                     ce.blockers[k].2 += p;

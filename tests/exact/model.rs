@@ -193,6 +193,8 @@ pub struct Scenario {
     /// `None`: no `[roles]` section at all.
     pub roles: Option<Vec<(String, u64)>>,
     pub contributors: Vec<Contributor>,
+    /// `[scenario] milestones`; `None`: the defaults.
+    pub milestones: Option<Vec<i64>>,
 }
 
 impl Scenario {
@@ -205,6 +207,7 @@ impl Scenario {
             conditions: Vec::new(),
             roles: None,
             contributors: Vec::new(),
+            milestones: None,
         }
     }
 
@@ -238,6 +241,10 @@ impl Scenario {
         writeln!(s, "target = {}", self.target).unwrap();
         if let Some(h) = self.horizon {
             writeln!(s, "horizon_months = {}", number(h)).unwrap();
+        }
+        if let Some(m) = &self.milestones {
+            let m: Vec<String> = m.iter().map(|x| x.to_string()).collect();
+            writeln!(s, "milestones = [{}]", m.join(", ")).unwrap();
         }
         for c in &self.conditions {
             writeln!(s, "\n[conditions.{}]", c.name).unwrap();

@@ -1,16 +1,35 @@
-//! Per-contributor tallies over a whole batch, column by column: joins,
-//! arrivals, the timeline's arriving personnel and the blockers.
+//! Blockers (blockers.csv): for every contributor whose personnel did not
+//! arrive, its reasons. One that joined has the one reason `late`; any other
+//! has, in order, `declined`, `vetoed` and each clause that fails against
+//! the final coalition. Counted from the batch's mask columns; for
+//! contributors whose clauses read only conditions, per joint condition
+//! state; for those with too many clauses for bit masks, trial by trial.
 
-use super::batch::Scratch;
 use super::bitcount::{MaskCounts, count_bits};
+use super::eligibility::condition_fails;
+use super::negotiation::committed_others;
 use super::plan::Plan;
+use super::scratch::Scratch;
 use crate::scenario::Scenario;
-use crate::stats::tally::{Tally, bump};
+use crate::stats::tally::{ContributorTally, Tally};
 
-/// Per contributor, over the whole batch: joins, arrivals, the timeline's
-/// arriving personnel and the blockers.
+/// The per-joint-state counts of trial t (when they are kept): the
+/// contributors that did not arrive, and those of them willing and not
+/// vetoed.
 #[inline(always)]
-pub(super) fn tally_contributors(
+pub(super) fn count_trial(s: &Scenario, t: usize, sc: &mut Scratch) {
+    if let Some(counts) = sc.world_counts.get_mut(sc.world[t] as usize) {
+        let everyone = u64::MAX >> (64 - s.contributors.len());
+        let (joined, late) = (sc.joined[t], sc.late[t]);
+        let missing = !(joined & !late) & everyone;
+        let open_missing = sc.willing[t] & !sc.vetoed[t] & missing;
+        counts.add([missing, open_missing]);
+    }
+}
+
+/// Every contributor's blockers over the batch.
+#[inline(always)]
+pub(super) fn tally_batch(
     s: &Scenario,
     plan: &Plan,
     len: usize,
@@ -19,22 +38,15 @@ pub(super) fn tally_contributors(
 ) {
     let c = plan.condition_count;
     let has_horizon = plan.rows.horizon.is_some();
-    // Per contributor, trials: joined, joined and succeeded, not willing,
-    // vetoed, willing and vetoed, joined and late (counted from the
-    // batch's mask columns).
+    // Per contributor, trials: not willing, vetoed, willing and vetoed,
+    // joined and late (counted from the batch's mask columns).
     let n = s.contributors.len();
     let everyone = u64::MAX >> (64 - n);
     let (joined, willing, vetoed) = (&sc.joined[..len], &sc.willing[..len], &sc.vetoed[..len]);
-    let mut joined_n = [0u64; 64];
-    let mut joined_success_n = [0u64; 64];
     let mut declined_n = [0u64; 64];
     let mut vetoed_n = [0u64; 64];
     let mut willing_vetoed_n = [0u64; 64];
     let mut joined_late_n = [0u64; 64];
-    count_bits(joined.iter().copied(), n, &mut joined_n);
-    let successes = joined.iter().zip(&sc.success[..len]);
-    let joined_success = successes.map(|(j, s)| j & 0u64.wrapping_sub(u64::from(*s)));
-    count_bits(joined_success, n, &mut joined_success_n);
     count_bits(willing.iter().map(|w| !w & everyone), n, &mut declined_n);
     if plan.any_veto {
         count_bits(vetoed.iter().copied(), n, &mut vetoed_n);
@@ -45,53 +57,19 @@ pub(super) fn tally_contributors(
         let late = joined.iter().zip(&sc.late[..len]).map(|(j, l)| j & l);
         count_bits(late, n, &mut joined_late_n);
     }
-    let tl = &mut tally.timeline;
-    for (k, a) in sc.arriving.iter_mut().enumerate() {
-        if *a != 0 {
-            bump(&mut tl.arriving, k, *a);
-            *a = 0;
-        }
-    }
-    tl.rows_seen = tl.rows_seen.max(std::mem::take(&mut sc.rows_seen));
-    if let Some(worlds) = &plan.worlds {
-        for (w, o) in sc.world_outcomes.iter_mut().enumerate() {
-            if o[0] == 0 {
-                continue;
-            }
-            for (k, condition) in s.conditions.iter().enumerate() {
-                let state = w / worlds.strides[k] % condition.states.len();
-                let st = &mut tally.conditions[k][state];
-                st.trials += o[0];
-                st.success += o[1];
-            }
-            *o = [0, 0];
-        }
-    }
     let by_world: Vec<[[u64; 64]; 2]> = sc.world_counts.iter_mut().map(|c| c.take()).collect();
     let sc = &*sc;
     for (i, contributor) in s.contributors.iter().enumerate() {
         let ct = &mut tally.contributors[i];
-        let (joined, arrived_sum) = (joined_n[i], sc.arrived_sum[i]);
-        ct.joined += joined;
-        ct.joined_success += joined_success_n[i];
-        ct.arrived_sum += arrived_sum;
-
-        // Timeline: personnel arriving at each row, and the rows seen.
-        let tl = &mut tally.timeline;
-        // (Variable lead times were summed trial by trial.)
-        let fixed_row = plan.contributors[i]
-            .lead
-            .fixed_value()
-            .and_then(|l| plan.rows.row_of(l));
-        if let (Some(r), true) = (fixed_row, joined > 0) {
-            bump(&mut tl.arriving, r as usize, arrived_sum);
-            tl.rows_seen = tl.rows_seen.max(r as u64 + 1);
-        }
-
-        // Blockers, in order: declined, vetoed, each clause, late. Not
-        // willing or vetoed means not joined, so never arrived; late (joined,
-        // arriving after the horizon) means not arrived; without clauses,
-        // willing and not vetoed means joined.
+        // losses.csv: where its pledge went, for the reasons found by column.
+        let pledge = &sc.pledge[i][..len];
+        let [declined_p, vetoed_p, arrived_p, late_p] = pledge_sums(sc, pledge, i);
+        ct.first_pledge[0] += declined_p;
+        ct.first_pledge[1] += vetoed_p;
+        ct.arrived_pledge += arrived_p;
+        // Not willing or vetoed means not joined, so never arrived; late
+        // (joined, arriving after the horizon) means not arrived; without
+        // clauses, willing and not vetoed means joined.
         let clauses = &contributor.requires;
         let late_reason = 2 + clauses.len();
         ct.first[0] += declined_n[i];
@@ -102,6 +80,7 @@ pub(super) fn tally_contributors(
             if has_horizon {
                 ct.first[late_reason] += joined_late_n[i];
                 ct.any[late_reason] += joined_late_n[i];
+                ct.first_pledge[late_reason] += late_p;
             }
             continue;
         }
@@ -114,6 +93,19 @@ pub(super) fn tally_contributors(
         if cp.coalition_clauses.is_empty() && !by_world.is_empty() {
             // Only condition clauses: which fail depends on the joint state
             // alone, and a contributor that joined had none failing.
+            // The pledges of those willing and not vetoed that did not join:
+            // the first failing clause of the trial's joint state.
+            let open = willing
+                .iter()
+                .zip(vetoed)
+                .zip(joined)
+                .map(|((w, v), j)| w & !v & !j);
+            for ((p, o), world) in pledge.iter().zip(open).zip(&sc.world[..len]) {
+                if o >> i & 1 == 1 {
+                    let fails = cp.condition_fails[*world as usize];
+                    ct.first_pledge[2 + fails.trailing_zeros().min(63) as usize] += *p as u64;
+                }
+            }
             for (fails, [missing, open_missing]) in cp.condition_fails.iter().zip(&by_world) {
                 if *fails == 0 {
                     continue;
@@ -128,19 +120,22 @@ pub(super) fn tally_contributors(
             if has_horizon {
                 ct.first[late_reason] += joined_late_n[i];
                 ct.any[late_reason] += joined_late_n[i];
+                ct.first_pledge[late_reason] += late_p;
             }
             continue;
         }
-        if late_shift >= 63 {
+        if late_shift >= 63 || !plan.paths.blocker_masks {
             tally_clause_blockers_slowly(s, plan, sc, i, len, ct);
             continue;
         }
         let mut counts = MaskCounts::<2>::new(late_shift as usize + 1);
-        for t in 0..len {
+        for (t, pledged) in pledge.iter().enumerate() {
             let missing = 0u64.wrapping_sub(!sc.arrived[t] >> i & 1);
             let open = 0u64.wrapping_sub((sc.willing[t] & !sc.vetoed[t]) >> i & 1);
-            let mut fails = condition_fails(s, plan, sc, i, t);
-            if !cp.coalition_clauses.is_empty() && missing != 0 {
+            // One that joined has the one reason `late`: no clause counts.
+            let joined_i = 0u64.wrapping_sub(sc.joined[t] >> i & 1);
+            let mut fails = condition_fails(s, plan, sc, i, t) & !joined_i;
+            if !cp.coalition_clauses.is_empty() && missing & !joined_i != 0 {
                 let joined_t = sc.joined[t];
                 let states = &sc.states[t * c..t * c + c];
                 let committed = if cp.reads_committed {
@@ -157,7 +152,11 @@ pub(super) fn tally_contributors(
             let joined_late = sc.joined[t] & sc.late[t];
             let late = (joined_late >> i & 1 & u64::from(has_horizon)) << late_shift;
             let reasons = (fails | late) & missing;
-            counts.add([reasons, reasons & reasons.wrapping_neg() & open]);
+            let first = reasons & reasons.wrapping_neg() & open;
+            counts.add([reasons, first]);
+            if first != 0 {
+                ct.first_pledge[2 + first.trailing_zeros() as usize] += *pledged as u64;
+            }
         }
         let [any, first] = counts.take();
         for k in 0..late_shift as usize + usize::from(has_horizon) {
@@ -168,14 +167,14 @@ pub(super) fn tally_contributors(
 }
 
 /// Blockers of a contributor with too many clauses for the bit counters:
-/// the same rules as `tally_contributors`, trial by trial.
+/// the same rules as `tally_batch`, trial by trial.
 fn tally_clause_blockers_slowly(
     s: &Scenario,
     plan: &Plan,
     sc: &Scratch,
     i: usize,
     len: usize,
-    ct: &mut crate::stats::tally::ContributorTally,
+    ct: &mut ContributorTally,
 ) {
     let c = plan.condition_count;
     let clauses = &s.contributors[i].requires;
@@ -187,11 +186,14 @@ fn tally_clause_blockers_slowly(
         let (joined, states) = (sc.joined[t], &sc.states[t * c..t * c + c]);
         let committed = committed_others(sc, t, joined, i);
         let mut first_taken = sc.willing[t] >> i & 1 == 0 || sc.vetoed[t] >> i & 1 == 1;
-        for (k, clause) in clauses.iter().enumerate() {
+        // One that joined has the one reason `late`: no clause counts.
+        let clauses_count = joined >> i & 1 == 0;
+        for (k, clause) in clauses.iter().enumerate().filter(|_| clauses_count) {
             if !clause.expr.holds(states, joined, committed) {
                 ct.any[2 + k] += 1;
                 if !first_taken {
                     ct.first[2 + k] += 1;
+                    ct.first_pledge[2 + k] += sc.pledge[i][t] as u64;
                     first_taken = true;
                 }
             }
@@ -200,59 +202,31 @@ fn tally_clause_blockers_slowly(
             ct.any[late_reason] += 1;
             if !first_taken {
                 ct.first[late_reason] += 1;
+                ct.first_pledge[late_reason] += sc.pledge[i][t] as u64;
             }
         }
     }
 }
 
-/// The clauses of contributor `i` that read only conditions and fail in
-/// trial `t`, as bits by clause index (for at most 64 clauses).
+/// Contributor i's pledges summed over the batch's trials in which it
+/// declined, was vetoed while willing, arrived, and joined but arrived late
+/// (people), in one pass.
 #[inline(always)]
-pub(super) fn condition_fails(s: &Scenario, plan: &Plan, sc: &Scratch, i: usize, t: usize) -> u64 {
-    let cp = &plan.contributors[i];
-    if let Some(fails) = cp.condition_fails.get(sc.world[t] as usize) {
-        return *fails;
-    }
-    let c = plan.condition_count;
-    let states = &sc.states[t * c..t * c + c];
-    let clauses = &s.contributors[i].requires;
-    cp.condition_clauses
+fn pledge_sums(sc: &Scratch, pledge: &[u32], i: usize) -> [u64; 4] {
+    let bit = |m: u64| 0u64.wrapping_sub(m >> i & 1);
+    let mut sums = [0u64; 4];
+    let columns = pledge
         .iter()
-        .filter(|&&k| !clauses[k].expr.holds(states, 0, 0))
-        .fold(0u64, |m, &k| m | 1 << k)
-}
-
-/// Whether every clause of contributor `i` that reads only conditions holds
-/// in trial `t` (for any number of clauses).
-#[inline(always)]
-pub(super) fn condition_clauses_hold(
-    s: &Scenario,
-    plan: &Plan,
-    sc: &Scratch,
-    i: usize,
-    t: usize,
-) -> bool {
-    let cp = &plan.contributors[i];
-    if let Some(fails) = cp.condition_fails.get(sc.world[t] as usize) {
-        return *fails == 0;
+        .zip(&sc.willing)
+        .zip(&sc.vetoed)
+        .zip(&sc.joined)
+        .zip(&sc.late);
+    for ((((p, w), v), j), l) in columns {
+        let p = *p as u64;
+        sums[0] += p & !bit(*w);
+        sums[1] += p & bit(w & v);
+        sums[2] += p & bit(j & !l);
+        sums[3] += p & bit(j & l);
     }
-    let c = plan.condition_count;
-    let states = &sc.states[t * c..t * c + c];
-    let clauses = &s.contributors[i].requires;
-    cp.condition_clauses
-        .iter()
-        .all(|&k| clauses[k].expr.holds(states, 0, 0))
-}
-
-/// Pledged personnel of the joined contributors other than `i` (people).
-#[inline(always)]
-pub(super) fn committed_others(sc: &Scratch, t: usize, joined: u64, i: usize) -> u64 {
-    let mut sum = 0;
-    let mut bits = joined & !(1 << i);
-    while bits != 0 {
-        let j = bits.trailing_zeros() as usize;
-        bits &= bits - 1;
-        sum += sc.pledge[j][t] as u64;
-    }
-    sum
+    sums
 }

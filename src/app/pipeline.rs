@@ -171,7 +171,7 @@ pub fn write_results(
         staging.abandon();
         return Err(Failure::Run(e));
     }
-    if super::progress::interrupted() {
+    if crate::app::progress::interrupted() {
         staging.abandon();
         return Err(Failure::Interrupted);
     }

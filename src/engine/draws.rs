@@ -1,42 +1,17 @@
-//! Drawing a batch: each condition's and contributor's words for the whole
-//! batch from its own stream, turned into columns (states, willingness,
-//! vetoes, pledges, deployed personnel, arrival rows, eligibility).
+//! §2 step 2, a contributor's draws: each contributor's words for the whole
+//! batch from its own streams, turned into columns (willingness, vetoes,
+//! pledges, deployed personnel, arrival rows), with its eligibility marked
+//! on the way (see `eligibility`), so that amounts can be sampled only where
+//! it may join.
 
-use super::batch::{LATE, Scratch};
-use super::columns::condition_clauses_hold;
+use super::eligibility::{mark_all_from_tables, mark_eligible};
+use super::paths::SPARSE_DENSITY;
 use super::plan::{Bernoulli, Plan};
 use super::sample::{unit, whole};
+use super::scratch::{LATE, Scratch};
 use super::streams::Streams;
 use crate::scenario::Scenario;
-
-#[inline(always)]
-pub(super) fn draw_conditions(
-    plan: &Plan,
-    streams: &Streams,
-    first: u64,
-    len: usize,
-    sc: &mut Scratch,
-) {
-    let c = plan.condition_count;
-    sc.world[..len].fill(0);
-    for cp in &plan.conditions {
-        streams.fill(cp.stream, first, &mut sc.words[..len]);
-        // The state's place value in the joint state (0 when not tabulated).
-        let stride = plan.worlds.as_ref().map_or(0, |w| w.strides[cp.index]) as u16;
-        for t in 0..len {
-            let row = cp.parent.map_or(0, |p| sc.states[t * c + p] as usize);
-            let w = sc.words[t] as u64;
-            let cuts = &cp.cuts[row];
-            // Count the cuts at or below the word: branch-free.
-            let state = cuts[..cuts.len() - 1]
-                .iter()
-                .map(|cut| u8::from(w >= *cut))
-                .sum::<u8>();
-            sc.states[t * c + cp.index] = state;
-            sc.world[t] += u16::from(state) * stride;
-        }
-    }
-}
+use crate::scenario::timeline::Rows;
 
 /// Sets bit `i` of `masks[t]` where the Bernoulli draw of trial t is true.
 #[allow(clippy::too_many_arguments)]
@@ -52,7 +27,7 @@ fn draw_bernoulli(
     states: &[u8],
     masks: &mut [u64],
 ) {
-    if let Some(certain) = b.certain() {
+    if let Some(certain) = b.certain().filter(|_| plan.paths.fixed_values) {
         if certain {
             masks.iter_mut().for_each(|m| *m |= 1 << i);
         }
@@ -60,13 +35,15 @@ fn draw_bernoulli(
     }
     streams.fill(stream, first, words);
     match b {
-        Bernoulli::Fixed(thr) => {
-            // Not certain, so the threshold is below 2³² and fits a word.
-            let thr = *thr as u32;
-            for (m, w) in masks.iter_mut().zip(words.iter()) {
-                *m |= u64::from(*w < thr) << i;
+        Bernoulli::Fixed(thr) => match u32::try_from(*thr) {
+            Ok(thr) => {
+                for (m, w) in masks.iter_mut().zip(words.iter()) {
+                    *m |= u64::from(*w < thr) << i;
+                }
             }
-        }
+            // 2³², probability 1 (when not taken as certain above).
+            Err(_) => masks.iter_mut().for_each(|m| *m |= 1 << i),
+        },
         Bernoulli::Given {
             condition,
             thresholds,
@@ -105,14 +82,7 @@ pub(super) fn draw_contributors(
     for i in 0..plan.contributors.len() {
         draw_willing_vetoed(plan, i, streams, first, len, sc);
     }
-    let columns = sc.eligible[..len]
-        .iter_mut()
-        .zip(&sc.willing[..len])
-        .zip(&sc.vetoed[..len])
-        .zip(&sc.world[..len]);
-    for (((e, w), v), world) in columns {
-        *e = w & !v & world_open[*world as usize];
-    }
+    mark_all_from_tables(world_open, len, sc);
     for i in 0..plan.contributors.len() {
         let open = sc.eligible[..len]
             .iter()
@@ -174,7 +144,11 @@ fn draw_amounts(
 ) {
     // Pledges, delivery and lead times matter only where it may join:
     // when that is rare, sample just those trials (same values).
-    if open * 8 < len {
+    if plan
+        .paths
+        .sparse_sampling
+        .taken(open * SPARSE_DENSITY < len)
+    {
         // Branch-free compaction: every trial is written, only the
         // eligible ones are kept.
         sc.picked.resize(len + 1, 0);
@@ -190,36 +164,6 @@ fn draw_amounts(
     }
 }
 
-/// Sets bit i of `eligible` where contributor i is willing, not vetoed and
-/// every clause that reads only conditions holds; returns how many trials.
-/// (For scenarios with too many joint condition states to tabulate; see
-/// `Plan::world_open` for the others.)
-#[inline(always)]
-fn mark_eligible(s: &Scenario, plan: &Plan, i: usize, len: usize, sc: &mut Scratch) -> usize {
-    let cp = &plan.contributors[i];
-    let bit = 1u64 << i;
-    let mut open = 0;
-    if cp.condition_clauses.is_empty() {
-        let columns = sc.eligible[..len]
-            .iter_mut()
-            .zip(&sc.willing[..len])
-            .zip(&sc.vetoed[..len]);
-        for ((e, w), v) in columns {
-            let ok = (w & !v) >> i & 1;
-            *e = (*e & !bit) | ok << i;
-            open += ok as usize;
-        }
-        return open;
-    }
-    for t in 0..len {
-        let ok = (sc.willing[t] & !sc.vetoed[t]) >> i & 1 == 1
-            && condition_clauses_hold(s, plan, sc, i, t);
-        sc.eligible[t] = (sc.eligible[t] & !bit) | u64::from(ok) << i;
-        open += usize::from(ok);
-    }
-    open
-}
-
 /// Pledge, deployed personnel and arrival row of contributor i for every
 /// trial of the batch, in vectorisable passes.
 #[inline(always)]
@@ -232,20 +176,18 @@ fn draw_amounts_dense(
     sc: &mut Scratch,
 ) {
     let cp = &plan.contributors[i];
-    let [_, _, s_pledge, s_delivery, s_lead] = cp.streams;
+    let [_, _, _, s_delivery, s_lead] = cp.streams;
+    draw_pledges(plan, i, streams, first, len, sc);
     let words = &mut sc.words[..len];
     let values = &mut sc.values[..len];
-    let pledge = &mut sc.pledge[i][..len];
-    if !cp.troops.is_fixed() {
-        streams.fill(s_pledge, first, words);
-    }
-    cp.troops.fill(words, values);
-    for (p, v) in pledge.iter_mut().zip(values.iter()) {
-        *p = whole(*v);
-    }
+    let pledge = &sc.pledge[i][..len];
 
     let deployed = &mut sc.deployed[i][..len];
-    if let Some(share) = cp.delivery.fixed_value() {
+    if let Some(share) = cp
+        .delivery
+        .fixed_value()
+        .filter(|_| plan.paths.fixed_values)
+    {
         if share == 1.0 {
             deployed.copy_from_slice(pledge);
         } else {
@@ -262,15 +204,21 @@ fn draw_amounts_dense(
     }
 
     let row = &mut sc.row[i][..len];
-    if let Some(lead) = cp.lead.fixed_value() {
+    let point = &mut sc.point[i][..len];
+    if let Some(lead) = cp.lead.fixed_value().filter(|_| plan.paths.fixed_values) {
         let r = plan.rows.row_of(lead).unwrap_or(LATE);
         row.fill(r);
+        point.fill(Rows::point_of(lead, plan.rows.point_cap()));
         if r == LATE {
             sc.late[..len].iter_mut().for_each(|m| *m |= 1 << i);
         }
     } else {
         streams.fill(s_lead, first, words);
         cp.lead.fill(words, values);
+        let cap = plan.rows.point_cap();
+        for (p, v) in point.iter_mut().zip(values.iter()) {
+            *p = Rows::point_of(*v, cap);
+        }
         let rows = plan.rows;
         for ((r, v), late) in row.iter_mut().zip(values.iter()).zip(sc.late.iter_mut()) {
             *r = rows.row_or(*v, LATE);
@@ -279,8 +227,32 @@ fn draw_amounts_dense(
     }
 }
 
-/// The same values as `draw_amounts_dense`, only for the trials in
-/// `picked`; elsewhere nothing is pledged, deployed or arrives.
+/// Contributor i's pledges, in every trial of the batch (losses.csv counts
+/// the pledges of those that never joined too).
+#[inline(always)]
+fn draw_pledges(
+    plan: &Plan,
+    i: usize,
+    streams: &Streams,
+    first: u64,
+    len: usize,
+    sc: &mut Scratch,
+) {
+    let cp = &plan.contributors[i];
+    let words = &mut sc.words[..len];
+    let values = &mut sc.values[..len];
+    if !cp.troops.is_fixed() {
+        streams.fill(cp.streams[2], first, words);
+    }
+    cp.troops.fill(words, values);
+    for (p, v) in sc.pledge[i][..len].iter_mut().zip(values.iter()) {
+        *p = whole(*v);
+    }
+}
+
+/// The same values as `draw_amounts_dense`, the deployed personnel and
+/// lead times only for the trials in `picked`; elsewhere nobody is
+/// deployed or arrives.
 #[inline(always)]
 fn draw_amounts_sparse(
     plan: &Plan,
@@ -291,22 +263,17 @@ fn draw_amounts_sparse(
     sc: &mut Scratch,
 ) {
     let cp = &plan.contributors[i];
-    let [_, _, s_pledge, s_delivery, s_lead] = cp.streams;
+    let [_, _, _, s_delivery, s_lead] = cp.streams;
+    draw_pledges(plan, i, streams, first, len, sc);
     let words = &mut sc.words[..len];
-    let (pledge, deployed, row) = (
-        &mut sc.pledge[i][..len],
+    let (pledge, deployed, row, point) = (
+        &sc.pledge[i][..len],
         &mut sc.deployed[i][..len],
         &mut sc.row[i][..len],
+        &mut sc.point[i][..len],
     );
-    pledge.fill(0);
     deployed.fill(0);
     row.fill(LATE);
-    if !cp.troops.is_fixed() {
-        streams.fill(s_pledge, first, words);
-    }
-    for &t in &sc.picked {
-        pledge[t as usize] = whole(cp.troops.quantile(unit(words[t as usize])));
-    }
     if !cp.delivery.is_fixed() {
         streams.fill(s_delivery, first, words);
     }
@@ -319,7 +286,9 @@ fn draw_amounts_sparse(
     }
     for &t in &sc.picked {
         let t = t as usize;
-        row[t] = plan.rows.row_or(cp.lead.quantile(unit(words[t])), LATE);
+        let lead = cp.lead.quantile(unit(words[t]));
+        row[t] = plan.rows.row_or(lead, LATE);
+        point[t] = Rows::point_of(lead, plan.rows.point_cap());
     }
     for (r, late) in row.iter().zip(sc.late[..len].iter_mut()) {
         *late |= u64::from(*r == LATE) << i;

@@ -4,40 +4,17 @@
 //! variant the same draws per entity (common random numbers), so that
 //! differences between variants come from the change, not from noise.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicU64;
 
-use clap::Args;
-
-use super::paths;
-use crate::cli::pipeline::{self, Inputs, Settings};
-use crate::cli::progress::{INTERRUPTED, with_progress};
-use crate::cli::{Failure, run};
+use super::Failure;
+use super::pipeline::{self, Inputs, Settings};
+use super::progress::{INTERRUPTED, with_progress};
+use super::settings::{self, RunOptions};
 use crate::engine::{self, batch_count};
 use crate::scenario::{Override, Scenario, parse_scenario};
 use crate::stats::tally::Tally;
-
-/// Options every what-if command shares.
-#[derive(Debug, Args)]
-pub struct RunOptions {
-    /// Scenario file (TOML).
-    pub scenario: PathBuf,
-    /// Trials per run (default: the file's `trials`, else 100000).
-    #[arg(long)]
-    pub trials: Option<u64>,
-    /// Seed of the random streams, the same for every run (default: the file's `seed`, else 1).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Print nothing but errors; no progress bar.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Override a scenario value in every run: PATH=VALUE (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<String>,
-}
+use crate::whatif::paths;
 
 /// A scenario loaded with its `--set` overrides, ready to run variants of.
 pub struct Runner {
@@ -48,15 +25,15 @@ pub struct Runner {
 }
 
 impl Runner {
-    pub fn new(o: &RunOptions) -> Result<Runner, Failure> {
-        let overrides = expand_all(&o.scenario, &o.set)?;
-        let inputs = pipeline::load(&o.scenario, &overrides)?;
+    pub fn new(scenario: &Path, o: &RunOptions) -> Result<Runner, Failure> {
+        let overrides = expand_all(scenario, &o.set)?;
+        let inputs = pipeline::load(scenario, &overrides)?;
         let trials = o.trials.unwrap_or(inputs.scenario.trials);
-        run::check_trials(trials, "--trials")?;
+        settings::check_trials(trials, "--trials")?;
         let settings = Settings {
             seed: o.seed.unwrap_or(inputs.scenario.seed),
             trials,
-            threads: run::threads(o.threads)?,
+            threads: settings::threads(o.threads)?,
             quiet: o.quiet,
             precision: None,
         };

@@ -23,8 +23,9 @@ pub struct Gate {
 }
 
 impl Gate {
-    /// The gate for the clauses `coalition` (indices into `requires`).
-    pub fn new(requires: &[Clause], coalition: &[usize]) -> Gate {
+    /// The gate for the clauses `coalition` (indices into `requires`);
+    /// without `reduce`, every clause is evaluated as written.
+    pub fn new(requires: &[Clause], coalition: &[usize], reduce: bool) -> Gate {
         let mut gate = Gate {
             need_joined: 0,
             need_absent: 0,
@@ -34,7 +35,7 @@ impl Gate {
         };
         for &k in coalition {
             let before = gate.clone();
-            if !gate.absorb(&requires[k].expr) {
+            if !reduce || !gate.absorb(&requires[k].expr) {
                 gate = before;
                 gate.rest.push(k);
             }
@@ -148,7 +149,7 @@ mod tests {
         for texts in sets {
             let requires = clauses(texts);
             let all: Vec<usize> = (0..requires.len()).collect();
-            let gate = Gate::new(&requires, &all);
+            let gate = Gate::new(&requires, &all, true);
             for joined in 0..8u64 {
                 for committed in [
                     0, 1, 99, 100, 101, 250, 251, 299, 300, 399, 400, 500, 699, 700, 701, 900, 901,
@@ -169,7 +170,7 @@ mod tests {
     #[test]
     fn clauses_that_do_not_reduce_are_kept_as_written() {
         let requires = clauses(&["joined(A) or joined(B)", "joined(C)", "committed != 5"]);
-        let gate = Gate::new(&requires, &[0, 1, 2]);
+        let gate = Gate::new(&requires, &[0, 1, 2], true);
         assert_eq!(gate.rest, vec![0, 2]);
         assert_eq!(gate.need_joined, 0b100);
     }

@@ -1,0 +1,82 @@
+//! §2 step 1, the conditions: every condition's state for the whole batch
+//! (parents before children), with the trial's joint state alongside; and
+//! conditions.csv's counts, per trial or, when the joint states are few,
+//! per joint state spread over the conditions once per batch.
+
+use super::plan::Plan;
+use super::scratch::Scratch;
+use super::streams::Streams;
+use crate::scenario::Scenario;
+use crate::stats::tally::Tally;
+
+#[inline(always)]
+pub(super) fn draw_conditions(
+    plan: &Plan,
+    streams: &Streams,
+    first: u64,
+    len: usize,
+    sc: &mut Scratch,
+) {
+    let c = plan.condition_count;
+    sc.world[..len].fill(0);
+    for cp in &plan.conditions {
+        streams.fill(cp.stream, first, &mut sc.words[..len]);
+        // The state's place value in the joint state (0 when not tabulated).
+        let stride = plan.worlds.as_ref().map_or(0, |w| w.strides[cp.index]) as u16;
+        for t in 0..len {
+            let row = cp.parent.map_or(0, |p| sc.states[t * c + p] as usize);
+            let w = sc.words[t] as u64;
+            let cuts = &cp.cuts[row];
+            // Count the cuts at or below the word: branch-free.
+            let state = cuts[..cuts.len() - 1]
+                .iter()
+                .map(|cut| u8::from(w >= *cut))
+                .sum::<u8>();
+            sc.states[t * c + cp.index] = state;
+            sc.world[t] += u16::from(state) * stride;
+        }
+    }
+}
+
+/// conditions.csv's counts of trial t.
+#[inline(always)]
+pub(super) fn tally_trial(
+    plan: &Plan,
+    t: usize,
+    success: bool,
+    sc: &mut Scratch,
+    tally: &mut Tally,
+) {
+    let c = plan.condition_count;
+    if sc.world_outcomes.is_empty() {
+        for (k, &state) in sc.states[t * c..t * c + c].iter().enumerate() {
+            let st = &mut tally.conditions[k][state as usize];
+            st.trials += 1;
+            st.success += success as u64;
+        }
+    } else {
+        // Per joint state; spread over the conditions once per batch.
+        let o = &mut sc.world_outcomes[sc.world[t] as usize];
+        o[0] += 1;
+        o[1] += success as u64;
+    }
+}
+
+/// Spreads the batch's counts per joint state over the conditions.
+#[inline(always)]
+pub(super) fn tally_batch(s: &Scenario, plan: &Plan, sc: &mut Scratch, tally: &mut Tally) {
+    if let Some(worlds) = &plan.worlds {
+        for (w, o) in sc.world_outcomes.iter_mut().enumerate() {
+            if o[0] == 0 {
+                continue;
+            }
+            for (k, condition) in s.conditions.iter().enumerate() {
+                let state = w / worlds.strides[k] % condition.states.len();
+                let st = &mut tally.conditions[k][state];
+                st.trials += o[0];
+                st.success += o[1];
+            }
+            *o = [0, 0];
+        }
+    }
+}

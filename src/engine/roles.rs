@@ -1,0 +1,108 @@
+//! §2 step 5, the roles: whether the arrived personnel can staff every
+//! role's minimum. Contributors that accept the same roles are pooled into
+//! groups, and the check is Hall's condition over the sets of roles with a
+//! positive minimum (for every such set, the sum of the minimums is at most
+//! the personnel of the groups accepting a role in it).
+
+use crate::scenario::Scenario;
+use crate::stats::tally::Tally;
+
+/// One Hall-condition check: a set of roles with positive minimums.
+#[derive(Debug, Clone)]
+pub struct HallSet {
+    /// Sum of the minimums of the roles in the set (people).
+    pub demand: u64,
+    /// Groups whose contributors accept some role of the set (bit g).
+    pub groups: u64,
+}
+
+/// The roles, compiled for the check.
+#[derive(Debug, Clone)]
+pub struct Roles {
+    /// Distinct sets of accepted roles (bit r = role r).
+    pub groups: Vec<u32>,
+    /// Per contributor: its group.
+    pub group_of: Vec<usize>,
+    /// Per role: the groups accepting it (bit g).
+    pub role_groups: Vec<u64>,
+    /// The sets of roles to check; empty when no role has a minimum.
+    pub hall: Vec<HallSet>,
+}
+
+impl Roles {
+    pub fn new(s: &Scenario) -> Roles {
+        let mut groups: Vec<u32> = Vec::new();
+        let group_of = s
+            .contributors
+            .iter()
+            .map(|c| {
+                let mask = c.roles.iter().fold(0u32, |m, r| m | 1 << r);
+                groups.iter().position(|g| *g == mask).unwrap_or_else(|| {
+                    groups.push(mask);
+                    groups.len() - 1
+                })
+            })
+            .collect();
+        let role_groups: Vec<u64> = (0..s.roles.len())
+            .map(|r| {
+                groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| *g >> r & 1 == 1)
+                    .fold(0u64, |m, (k, _)| m | 1 << k)
+            })
+            .collect();
+        let needed: Vec<usize> = (0..s.roles.len())
+            .filter(|&r| s.roles[r].minimum > 0)
+            .collect();
+        let hall = (1u32..1 << needed.len())
+            .map(|subset| {
+                let members = needed
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| subset >> k & 1 == 1);
+                let (demand, groups) = members.fold((0, 0), |(d, g), (_, &r)| {
+                    (d + s.roles[r].minimum, g | role_groups[r])
+                });
+                HallSet { demand, groups }
+            })
+            .collect();
+        Roles {
+            groups,
+            group_of,
+            role_groups,
+            hall,
+        }
+    }
+
+    /// True when the arrived personnel per group meet every role minimum.
+    #[inline]
+    pub fn met(&self, group_sums: &[u64]) -> bool {
+        self.hall.iter().all(|h| {
+            let mut supply = 0;
+            let mut bits = h.groups;
+            while bits != 0 {
+                supply += group_sums[bits.trailing_zeros() as usize];
+                bits &= bits - 1;
+            }
+            supply >= h.demand
+        })
+    }
+
+    /// roles.csv's counts of one trial: whether the contributors accepting
+    /// each role alone supply its minimum, and their personnel.
+    #[inline(always)]
+    pub fn tally(&self, s: &Scenario, group_sums: &[u64], tally: &mut Tally) {
+        for (r, role) in s.roles.iter().enumerate() {
+            let mut available = 0;
+            let mut bits = self.role_groups[r];
+            while bits != 0 {
+                available += group_sums[bits.trailing_zeros() as usize];
+                bits &= bits - 1;
+            }
+            let rt = &mut tally.roles[r];
+            rt.met += u64::from(available >= role.minimum);
+            rt.available_sum += available;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! The integration tests, in one binary: each module below tests one area
+//! through the library or the real `muster` program; `util` holds what they
+//! share (running the program, temporary folders, reading CSV).
+
+mod util;
+
+mod bad_inputs;
+mod charts;
+mod differential;
+mod distributions;
+mod exact;
+mod golden;
+mod loader_errors;
+mod many_clauses;
+mod properties;
+mod regressions;
+mod robustness;
+mod scenario_comments;
+mod shards;
+mod whatif;

@@ -1,0 +1,61 @@
+//! What the integration tests share: running the real `muster` program,
+//! temporary folders and reading result files.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `muster` program built for these tests, without colour.
+pub fn muster() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_muster"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Runs `muster ARGS` in `dir` and returns what it did.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    muster()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the muster program runs")
+}
+
+/// Runs `muster ARGS` in `dir`, insists on success and returns stdout.
+pub fn ok_in(dir: &Path, args: &[&str]) -> String {
+    let out = run_in(dir, args);
+    assert!(
+        out.status.success(),
+        "muster {args:?} failed ({:?}):\n{}",
+        out.status.code(),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// Bytes as text, for messages.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A fresh temporary folder, removed when dropped.
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary folder")
+}
+
+/// The repository's root (tests run there).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A CSV file's header and rows, parsed as CSV (quotes and all).
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
