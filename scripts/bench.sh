@@ -10,7 +10,7 @@ TRIALS=${1:-10000000}
 SHARED=${SHARED:-../shared}
 BASELINE=$SHARED/bench/numpy_baseline.py
 SIMPLE=$SHARED/bench/simple12.toml
-GAZA=scenarios/gaza_isf_2025-11.toml
+GAZA=$SHARED/bench/gaza_format1.toml
 
 python3 -c "import numpy, scipy" 2>/dev/null || pip install --quiet numpy scipy
 cargo build --release --quiet
