@@ -5,20 +5,13 @@
 //! substring). Also files too large, directories, missing paths and bad
 //! command lines.
 
+use crate::util::run_in;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 const CATALOGUE: &str = "tests/bad_inputs";
 const LARGEST_FILE: u64 = 10 * 1024 * 1024;
-
-fn muster(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_muster"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("muster runs")
-}
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -81,7 +74,7 @@ fn every_catalogued_mistake_is_refused_with_a_located_error() {
             continue;
         };
         let expected = expected.trim_end_matches('\n');
-        let out = muster(&["check", &file], &root);
+        let out = run_in(&root, &["check", &file]);
         if let Some(problem) = refusal_problem(&out, &file) {
             failures.push(format!("{name}: {problem}"));
             continue;
@@ -142,7 +135,7 @@ fn a_50_mb_file_is_refused_quickly() {
     let dir = tempfile::tempdir().unwrap();
     write_big_file(&dir.path().join("big.toml"), 50 * 1024 * 1024);
     let start = Instant::now();
-    let out = muster(&["check", "big.toml"], dir.path());
+    let out = run_in(dir.path(), &["check", "big.toml"]);
     let took = start.elapsed();
     assert_eq!(refusal_problem(&out, "big.toml"), None);
     assert_eq!(
@@ -156,12 +149,12 @@ fn a_50_mb_file_is_refused_quickly() {
 fn the_file_size_limit_is_10_mb_exactly() {
     let dir = tempfile::tempdir().unwrap();
     write_big_file(&dir.path().join("over.toml"), LARGEST_FILE + 1);
-    let out = muster(&["check", "over.toml"], dir.path());
+    let out = run_in(dir.path(), &["check", "over.toml"]);
     assert_eq!(refusal_problem(&out, "over.toml"), None);
     assert!(String::from_utf8_lossy(&out.stderr).contains("limited to 10 MB"));
     // At the limit the file is read (and fails only for want of contributors).
     write_big_file(&dir.path().join("at.toml"), LARGEST_FILE);
-    let out = muster(&["check", "at.toml"], dir.path());
+    let out = run_in(dir.path(), &["check", "at.toml"]);
     assert_eq!(refusal_problem(&out, "at.toml"), None);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -174,7 +167,7 @@ fn the_file_size_limit_is_10_mb_exactly() {
 fn a_directory_is_not_a_scenario() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("folder.toml")).unwrap();
-    let out = muster(&["check", "folder.toml"], dir.path());
+    let out = run_in(dir.path(), &["check", "folder.toml"]);
     assert_eq!(refusal_problem(&out, "folder.toml"), None);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -185,7 +178,7 @@ fn a_directory_is_not_a_scenario() {
 #[test]
 fn a_missing_file_is_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let out = muster(&["check", "nowhere/absent.toml"], dir.path());
+    let out = run_in(dir.path(), &["check", "nowhere/absent.toml"]);
     assert_eq!(refusal_problem(&out, "nowhere/absent.toml"), None);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -204,7 +197,7 @@ fn an_unreadable_file_is_reported() {
         // Running as root: permissions do not stop reading.
         return;
     }
-    let out = muster(&["check", "locked.toml"], dir.path());
+    let out = run_in(dir.path(), &["check", "locked.toml"]);
     assert_eq!(refusal_problem(&out, "locked.toml"), None);
     assert!(String::from_utf8_lossy(&out.stderr).contains("permission denied"));
 }
@@ -225,7 +218,7 @@ fn bad_command_line(extra: &[&str]) -> String {
     let file = scenario(dir.path());
     let mut args = vec!["run", file, "--out", "out", "--quiet"];
     args.extend_from_slice(extra);
-    let out = muster(&args, dir.path());
+    let out = run_in(dir.path(), &args);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -309,7 +302,7 @@ fn sweep(vary: &[&str]) -> (Option<i32>, String) {
     for v in vary {
         args.extend(["--vary", v]);
     }
-    let out = muster(&args, dir.path());
+    let out = run_in(dir.path(), &args);
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stderr).into_owned(),

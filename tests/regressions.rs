@@ -3,40 +3,10 @@
 //! refusal is one line with exit status 2. Each test is named after the
 //! fault it pins.
 
+use crate::util::{assert_ok, muster, run_in, stderr, stdout};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn muster() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_muster"))
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    muster()
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("muster runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn assert_ok(out: &Output) {
-    assert!(
-        out.status.success(),
-        "status {:?}\nstdout {}\nstderr {}",
-        out.status,
-        stdout(out),
-        stderr(out)
-    );
-}
 
 /// Exit status 2 with one `error: ` line on stderr containing `needle`.
 fn assert_refused(out: &Output, needle: &str) {

@@ -6,44 +6,15 @@
 //! targets) give exact results and no file ever holds NaN or inf; every
 //! limit of the scenario format is inclusive.
 
+use crate::util::{assert_ok, muster, run_in, stderr, stdout};
 use muster::output::run_record::RunRecord;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Child, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// z of the 95% intervals.
 const Z: f64 = 1.959963984540054;
-
-fn muster() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_muster"))
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    muster()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("muster runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn assert_ok(out: &Output) {
-    assert!(
-        out.status.success(),
-        "status {:?}\nstdout {}\nstderr {}",
-        out.status,
-        stdout(out),
-        stderr(out)
-    );
-}
 
 fn tutorial(dir: &Path) -> &'static str {
     let text = std::fs::read_to_string(

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// The `muster` program built for these tests, without colour.
 pub fn muster() -> Command {
@@ -13,13 +13,36 @@ pub fn muster() -> Command {
     c
 }
 
-/// Runs `muster ARGS` in `dir` and returns what it did.
+/// Runs `muster ARGS` in `dir`, with nothing on its standard input, and
+/// returns what it did.
 pub fn run_in(dir: &Path, args: &[&str]) -> Output {
     muster()
         .args(args)
         .current_dir(dir)
+        .stdin(Stdio::null())
         .output()
         .expect("the muster program runs")
+}
+
+/// Its standard error, as text.
+pub fn stderr(out: &Output) -> String {
+    text(&out.stderr)
+}
+
+/// Its standard output, as text.
+pub fn stdout(out: &Output) -> String {
+    text(&out.stdout)
+}
+
+/// Insists that it succeeded, showing what it said otherwise.
+pub fn assert_ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "status {:?}\nstdout {}\nstderr {}",
+        out.status,
+        stdout(out),
+        stderr(out)
+    );
 }
 
 /// Runs `muster ARGS` in `dir`, insists on success and returns stdout.

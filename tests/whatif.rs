@@ -3,8 +3,8 @@
 //! central scenario has one contributor whose pledge is exactly the target
 //! and no conditions, so that P(success) is exactly its `p_join`.
 
+use crate::util::{ok_in as ok, run_in, text};
 use std::path::Path;
-use std::process::{Command, Output};
 
 /// P(success) = p_join of the one contributor.
 const ONE: &str = r#"
@@ -24,34 +24,9 @@ const P_JOIN: &str = "contributors.\"Alpha Land\".p_join";
 
 const TRIALS: &str = "40000";
 
-fn muster(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_muster"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the muster binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// Runs muster and insists on success; returns stdout.
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = muster(dir, args);
-    assert!(
-        out.status.success(),
-        "muster {args:?} failed ({:?}):\n{}",
-        out.status.code(),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
-
 /// Runs muster, insists on exit status 2, and returns stderr.
 fn usage_error(dir: &Path, args: &[&str]) -> String {
-    let out = muster(dir, args);
+    let out = run_in(dir, args);
     assert_eq!(
         out.status.code(),
         Some(2),
@@ -448,7 +423,7 @@ fn compare_flags_real_differences_only() {
     run("b", "0.6", "2");
     run("c", "0.3", "3");
     let flagged = |x: &str, y: &str| -> Vec<String> {
-        let out = muster(dir.path(), &["compare", x, y, "--csv", "cmp.csv"]);
+        let out = run_in(dir.path(), &["compare", x, y, "--csv", "cmp.csv"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         let (header, rows) = read_csv(&dir.path().join("cmp.csv"));
         let (m, s) = (column(&header, "metric"), column(&header, "significant"));
@@ -474,7 +449,7 @@ fn compare_flags_real_differences_only() {
     );
 
     // Same seed: a note on correlation; a different scenario: a warning.
-    let out = muster(dir.path(), &["compare", "a", "a"]);
+    let out = run_in(dir.path(), &["compare", "a", "a"]);
     assert!(text(&out.stderr).contains("seed"), "{}", text(&out.stderr));
     std::fs::write(dir.path().join("two.toml"), ONE.replace("40000", "30000")).unwrap();
     ok(
@@ -483,7 +458,7 @@ fn compare_flags_real_differences_only() {
             "run", "two.toml", "--trials", TRIALS, "--out", "d", "--quiet",
         ],
     );
-    let out = muster(dir.path(), &["compare", "a", "d"]);
+    let out = run_in(dir.path(), &["compare", "a", "d"]);
     assert!(
         text(&out.stderr).contains("differ in scenario"),
         "{}",
