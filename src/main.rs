@@ -62,13 +62,13 @@ fn main() -> ExitCode {
     };
     let outcome = dispatch(cli);
     let output = output_error();
-    let code = match outcome {
+    let code = match &outcome {
         Ok(()) => 0,
-        Err(Failure::Usage(msg)) => {
+        Err(f @ Failure::Usage(msg)) => {
             say(&format!("error: {msg}"));
-            2
+            f.exit_status()
         }
-        Err(Failure::Run(e)) => {
+        Err(f @ Failure::Run(e)) => {
             if e.chain().any(|c| {
                 c.downcast_ref::<std::io::Error>()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
@@ -76,12 +76,12 @@ fn main() -> ExitCode {
                 0
             } else {
                 say(&format!("error: {e:#}"));
-                1
+                f.exit_status()
             }
         }
-        Err(Failure::Interrupted) => {
+        Err(f @ Failure::Interrupted) => {
             say("interrupted");
-            130
+            f.exit_status()
         }
     };
     // A closed pipe is not an error; a full disk or another write error is.

@@ -35,12 +35,34 @@ impl From<crate::scenario::ScenarioError> for Failure {
 
 pub type Outcome = Result<(), Failure>;
 
+impl Failure {
+    /// The exit status: 2 bad usage or an invalid scenario, 1 a failed run,
+    /// 130 interrupted. Each area's error type says which of the first two
+    /// it is (`exit_status`), so the same refusal exits alike from every
+    /// command.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            Failure::Usage(_) => 2,
+            Failure::Run(_) => 1,
+            Failure::Interrupted => 130,
+        }
+    }
+}
+
 impl From<crate::output::own_file::OwnFileError> for Failure {
     fn from(e: crate::output::own_file::OwnFileError) -> Self {
-        if e.is_refusal() {
-            Failure::Usage(e.to_string())
-        } else {
-            Failure::Run(e.into())
+        match e.exit_status() {
+            2 => Failure::Usage(e.to_string()),
+            _ => Failure::Run(e.into()),
+        }
+    }
+}
+
+impl From<crate::output::folder::FolderError> for Failure {
+    fn from(e: crate::output::folder::FolderError) -> Self {
+        match e.exit_status() {
+            2 => Failure::Usage(e.to_string()),
+            _ => Failure::Run(anyhow::Error::new(e)),
         }
     }
 }

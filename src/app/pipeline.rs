@@ -176,15 +176,6 @@ pub fn write_results(
         return Err(Failure::Interrupted);
     }
     let dest = staging.dest.clone();
-    staging.commit().map_err(commit_failure)?;
+    staging.commit()?;
     Ok(dest)
-}
-
-/// A refusal at the swap is bad usage (status 2) from every command; any
-/// other failure to put the files in place is a failed run.
-pub fn commit_failure(e: anyhow::Error) -> Failure {
-    match e.downcast_ref::<folder::Refused>() {
-        Some(r) => Failure::Usage(r.0.clone()),
-        None => Failure::Run(e),
-    }
 }

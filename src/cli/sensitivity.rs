@@ -178,9 +178,7 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         return Err(Failure::Run(e));
     }
     let dest = staging.dest.clone();
-    staging
-        .commit()
-        .map_err(crate::app::pipeline::commit_failure)?;
+    staging.commit()?;
     if quiet {
         return Ok(());
     }

@@ -24,11 +24,32 @@ pub struct Staging {
     force: bool,
 }
 
-/// A refusal to touch files muster did not write (a usage error, not a
-/// failed run).
+/// Why the results could not be put in place.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct Refused(pub String);
+pub enum FolderError {
+    /// muster will not touch files it did not write: bad usage.
+    #[error("{0}")]
+    Refused(String),
+    /// Writing or moving the files failed: a failed run.
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+impl FolderError {
+    /// The exit status of this error: 2 for a refusal, 1 for a failure.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            FolderError::Refused(_) => 2,
+            FolderError::Failed(_) => 1,
+        }
+    }
+}
+
+impl From<std::io::Error> for FolderError {
+    fn from(e: std::io::Error) -> Self {
+        FolderError::Failed(e.into())
+    }
+}
 
 const TMP_MARK: &str = ".muster-tmp-";
 
@@ -185,10 +206,10 @@ fn foreign_entries(dir: &Path, ours: &[String]) -> Result<Vec<String>> {
 
 impl Staging {
     /// Puts the staged files in place. Every file written must be in `files`.
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(self) -> std::result::Result<(), FolderError> {
         if !self.dest.exists() {
-            return std::fs::rename(&self.tmp, &self.dest)
-                .with_context(|| format!("moving results into {}", self.dest.display()));
+            return Ok(std::fs::rename(&self.tmp, &self.dest)
+                .with_context(|| format!("moving results into {}", self.dest.display()))?);
         }
         if !self.foreign.is_empty() {
             return self.replace_each();
@@ -201,7 +222,9 @@ impl Staging {
         }
         if !appeared.is_empty() {
             std::fs::remove_dir_all(&self.tmp).ok();
-            return Err(Refused(refuse(&self.dest, &appeared).to_string()).into());
+            return Err(FolderError::Refused(
+                refuse(&self.dest, &appeared).to_string(),
+            ));
         }
         match exchange(&self.tmp, &self.dest) {
             Ok(()) => {
@@ -213,7 +236,9 @@ impl Staging {
                         return self.replace_each();
                     }
                     std::fs::remove_dir_all(&self.tmp).ok();
-                    return Err(Refused(refuse(&self.dest, &appeared).to_string()).into());
+                    return Err(FolderError::Refused(
+                        refuse(&self.dest, &appeared).to_string(),
+                    ));
                 }
                 std::fs::remove_dir_all(&self.tmp).ok();
                 Ok(())
@@ -228,7 +253,7 @@ impl Staging {
     /// Replaces muster's files in the destination one by one (each
     /// atomically), never another file that has the name of one of ours,
     /// and removes muster's old files the new results do not have.
-    fn replace_each(self) -> Result<()> {
+    fn replace_each(self) -> std::result::Result<(), FolderError> {
         let mut new = Vec::new();
         for entry in std::fs::read_dir(&self.tmp)? {
             new.push(entry?.file_name().to_string_lossy().into_owned());
@@ -249,13 +274,12 @@ impl Staging {
         if !clash.is_empty() {
             std::fs::remove_dir_all(&self.tmp).ok();
             let it = if clash.len() == 1 { "it" } else { "them" };
-            return Err(Refused(format!(
+            return Err(FolderError::Refused(format!(
                 "refusing to replace {} in {}: muster did not write {it} (run.toml does not list {it}); \
                  even with --force muster replaces only its own files: move {it} away or choose another --out",
                 clash.join(", "),
                 self.dest.display(),
-            ))
-            .into());
+            )));
         }
         let moved = (|| -> Result<()> {
             for f in &new {
@@ -265,7 +289,9 @@ impl Staging {
         })();
         if let Err(e) = moved {
             std::fs::remove_dir_all(&self.tmp).ok();
-            return Err(e.context(format!("moving results into {}", self.dest.display())));
+            return Err(e
+                .context(format!("moving results into {}", self.dest.display()))
+                .into());
         }
         for old in &self.previous {
             if !new.contains(old) {

@@ -32,9 +32,12 @@ pub enum OwnFileError {
 }
 
 impl OwnFileError {
-    /// Whether this is a refusal (status 2) rather than a failed write (status 1).
-    pub fn is_refusal(&self) -> bool {
-        !matches!(self, OwnFileError::Write { .. })
+    /// The exit status of this error: 2 for a refusal, 1 for a failed write.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            OwnFileError::Write { .. } => 1,
+            _ => 2,
+        }
     }
 }
 

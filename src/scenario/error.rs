@@ -30,6 +30,13 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+impl ScenarioError {
+    /// The exit status of an invalid scenario: 2, from every command.
+    pub fn exit_status(&self) -> u8 {
+        2
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
