@@ -701,7 +701,7 @@ fn a_file_created_in_the_result_folder_while_muster_writes_is_kept() {
             result.unwrap();
         } else {
             let e = result.unwrap_err();
-            assert!(e.downcast_ref::<folder::Refused>().is_some(), "{e:#}");
+            assert!(matches!(e, folder::FolderError::Refused(_)), "{e:#}");
             assert!(format!("{e}").contains("notes.txt"), "{e}");
         }
         assert_eq!(read(p.join("r/notes.txt")), "mine");
