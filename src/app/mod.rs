@@ -4,6 +4,7 @@
 //! variants of a scenario for the what-if commands. `cli` parses and
 //! prints; everything it runs is here.
 
+pub mod compare;
 pub mod part;
 pub mod pipeline;
 pub mod progress;

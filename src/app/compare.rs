@@ -1,0 +1,287 @@
+//! Comparing two result folders: reading them back, pairing their metrics,
+//! and testing each difference (normal intervals, unpooled, the runs taken
+//! as independent; Holm's correction over every tested metric), for
+//! `muster compare` to print and write.
+
+use std::path::{Path, PathBuf};
+
+use super::Failure;
+use crate::output::own_file;
+use crate::output::run_record::RunRecord;
+use crate::whatif::decimal::difference;
+use crate::whatif::significance::{Difference, holm, means, proportions, se_from_interval};
+
+/// A CSV file as text cells.
+pub struct Csv {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    fn read(dir: &Path, name: &str) -> Result<Csv, Failure> {
+        let path = dir.join(name);
+        let not_result = |why: String| {
+            Failure::Usage(format!(
+                "{} is not a muster result folder: {why}",
+                dir.display()
+            ))
+        };
+        let text = own_file::read_regular(&path)
+            .map_err(|_| not_result(format!("it has no readable {name}")))?;
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = r
+            .headers()
+            .map_err(|e| not_result(format!("{name}: {e}")))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let mut rows = Vec::new();
+        for rec in r.records() {
+            let rec = rec.map_err(|e| not_result(format!("{name}: {e}")))?;
+            rows.push(rec.iter().map(str::to_string).collect());
+        }
+        Ok(Csv { header, rows })
+    }
+
+    fn col(&self, dir: &Path, name: &str, column: &str) -> Result<usize, Failure> {
+        self.header.iter().position(|h| h == column).ok_or_else(|| {
+            Failure::Usage(format!(
+                "{} is not a muster result folder: {name} has no column {column}",
+                dir.display()
+            ))
+        })
+    }
+}
+
+/// What a result folder holds that the comparison reads.
+pub struct Run {
+    pub dir: PathBuf,
+    pub rec: RunRecord,
+    /// metric -> (estimate, ci_low, ci_high) as text.
+    pub summary: Vec<(String, [String; 3])>,
+    /// contributor -> cells by column name.
+    pub contributors: Vec<(String, Vec<(String, String)>)>,
+}
+
+pub fn read_run(dir: &Path) -> Result<Run, Failure> {
+    if !dir.is_dir() {
+        let why = if dir.exists() {
+            "it is a file, not a folder"
+        } else {
+            "no such folder"
+        };
+        return Err(Failure::Usage(format!(
+            "{} is not a muster result folder: {why}",
+            dir.display()
+        )));
+    }
+    if !dir.join("run.toml").exists() {
+        return Err(Failure::Usage(format!(
+            "{} is not a muster result folder: it has no run.toml",
+            dir.display()
+        )));
+    }
+    let rec = RunRecord::read(dir).map_err(|e| Failure::Usage(format!("{e:#}")))?;
+    let s = Csv::read(dir, "summary.csv")?;
+    let (m, e, lo, hi) = (
+        s.col(dir, "summary.csv", "metric")?,
+        s.col(dir, "summary.csv", "estimate")?,
+        s.col(dir, "summary.csv", "ci_low")?,
+        s.col(dir, "summary.csv", "ci_high")?,
+    );
+    let summary = s
+        .rows
+        .iter()
+        .map(|r| (r[m].clone(), [r[e].clone(), r[lo].clone(), r[hi].clone()]))
+        .collect();
+    let c = Csv::read(dir, "contributors.csv")?;
+    let name = c.col(dir, "contributors.csv", "contributor")?;
+    let contributors = c
+        .rows
+        .iter()
+        .map(|r| {
+            let cells = c
+                .header
+                .iter()
+                .zip(r)
+                .map(|(h, v)| (h.clone(), v.clone()))
+                .collect();
+            (r[name].clone(), cells)
+        })
+        .collect();
+    Ok(Run {
+        dir: dir.to_path_buf(),
+        rec,
+        summary,
+        contributors,
+    })
+}
+
+/// How a metric is tested.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Test {
+    /// A probability over this many trials in A and in B.
+    Proportion(u64, u64),
+    /// A mean with its interval.
+    Mean,
+    None,
+}
+
+/// Trials the two runs must hold together on each side of a probability for it to be tested.
+const MIN_COUNT: u64 = 10;
+
+/// One line of the comparison.
+pub struct Line {
+    pub file: &'static str,
+    pub contributor: String,
+    pub metric: String,
+    pub a: String,
+    pub b: String,
+    pub test: Test,
+    /// (ci_low, ci_high) of A and of B, for means.
+    pub intervals: Option<([String; 2], [String; 2])>,
+    pub result: Option<Difference>,
+    pub holm: Option<f64>,
+}
+
+pub fn num(s: &str) -> Option<f64> {
+    s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+impl Line {
+    /// A − B as text, exact for plain decimals.
+    pub fn difference(&self) -> Option<String> {
+        difference(&self.a, &self.b)
+    }
+
+    fn evaluate(&mut self) {
+        let (Some(a), Some(b)) = (num(&self.a), num(&self.b)) else {
+            return;
+        };
+        self.result = match self.test {
+            Test::Proportion(na, nb) => {
+                let count = |p: f64, n: u64| (p * n as f64).round() as u64;
+                let (ka, kb) = (count(a, na), count(b, nb));
+                let fair =
+                    ka + kb >= MIN_COUNT && (na - ka.min(na)) + (nb - kb.min(nb)) >= MIN_COUNT;
+                if fair {
+                    proportions(a, na, b, nb)
+                } else {
+                    None
+                }
+            }
+            Test::Mean => {
+                let (ia, ib) = self.intervals.as_ref().expect("means carry intervals");
+                match (num(&ia[0]), num(&ia[1]), num(&ib[0]), num(&ib[1])) {
+                    (Some(la), Some(ha), Some(lb), Some(hb)) => Some(means(
+                        a,
+                        se_from_interval(la, ha),
+                        b,
+                        se_from_interval(lb, hb),
+                    )),
+                    _ => None,
+                }
+            }
+            Test::None => None,
+        };
+    }
+}
+
+pub fn lines(a: &Run, b: &Run) -> Vec<Line> {
+    let (na, nb) = (a.rec.trials, b.rec.trials);
+    let mut out = Vec::new();
+    let mut metrics: Vec<&String> = a.summary.iter().map(|(m, _)| m).collect();
+    for (m, _) in &b.summary {
+        if !metrics.contains(&m) {
+            metrics.push(m);
+        }
+    }
+    let find = |run: &Run, m: &str| {
+        run.summary
+            .iter()
+            .find(|(k, _)| k == m)
+            .map(|(_, v)| v.clone())
+    };
+    for m in metrics {
+        let (ca, cb) = (find(a, m), find(b, m));
+        let test = match m.as_str() {
+            "p_success" | "p_target_reached" | "p_roles_met" => Test::Proportion(na, nb),
+            "mean_personnel" => Test::Mean,
+            _ => Test::None,
+        };
+        let est = |c: &Option<[String; 3]>| c.as_ref().map_or(String::new(), |c| c[0].clone());
+        let ci = |c: &Option<[String; 3]>| {
+            c.as_ref().map_or([String::new(), String::new()], |c| {
+                [c[1].clone(), c[2].clone()]
+            })
+        };
+        out.push(Line {
+            file: "summary.csv",
+            contributor: String::new(),
+            metric: m.clone(),
+            a: est(&ca),
+            b: est(&cb),
+            test,
+            intervals: (test == Test::Mean).then(|| (ci(&ca), ci(&cb))),
+            result: None,
+            holm: None,
+        });
+    }
+    // Trials in which the force succeeded: the base of p_joined_given_success.
+    let successes = |run: &Run| {
+        find(run, "p_success")
+            .and_then(|c| num(&c[0]))
+            .map_or(0, |p| (p * run.rec.trials as f64).round() as u64)
+    };
+    let (sa, sb) = (successes(a), successes(b));
+    let mut names: Vec<&String> = a.contributors.iter().map(|(n, _)| n).collect();
+    for (n, _) in &b.contributors {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    let cell = |run: &Run, name: &str, col: &str| {
+        run.contributors
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, cells)| cells.iter().find(|(h, _)| h == col))
+            .map_or(String::new(), |(_, v)| v.clone())
+    };
+    for name in names {
+        for metric in [
+            "p_joined",
+            "mean_personnel_if_joined",
+            "p_joined_given_success",
+            "p_pivotal",
+        ] {
+            let test = match metric {
+                "p_joined" | "p_pivotal" => Test::Proportion(na, nb),
+                "p_joined_given_success" if sa > 0 && sb > 0 => Test::Proportion(sa, sb),
+                _ => Test::None,
+            };
+            out.push(Line {
+                file: "contributors.csv",
+                contributor: name.clone(),
+                metric: metric.to_string(),
+                a: cell(a, name, metric),
+                b: cell(b, name, metric),
+                test,
+                intervals: None,
+                result: None,
+                holm: None,
+            });
+        }
+    }
+    for l in &mut out {
+        l.evaluate();
+    }
+    let adjusted = holm(
+        &out.iter()
+            .map(|l| l.result.map(|r| r.p))
+            .collect::<Vec<_>>(),
+    );
+    for (l, h) in out.iter_mut().zip(adjusted) {
+        l.holm = h;
+    }
+    out
+}
