@@ -209,9 +209,34 @@ const MAX_TIMELINE_ROWS: usize = 1_202;
 /// the longest horizon, and the horizon.
 const MAX_GRID_POINTS: usize = 12_002;
 
-fn read_part(path: &Path) -> Result<Part, Failure> {
+/// A part file muster will not merge, and why: bad usage (status 2) from
+/// every command.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {reason}", part.display())]
+pub struct PartError {
+    pub part: PathBuf,
+    pub reason: String,
+}
+
+impl PartError {
+    /// The exit status of a refused part: 2.
+    pub fn exit_status(&self) -> u8 {
+        2
+    }
+}
+
+impl From<PartError> for Failure {
+    fn from(e: PartError) -> Failure {
+        Failure::Usage(e.to_string())
+    }
+}
+
+fn read_part(path: &Path) -> Result<Part, PartError> {
     use std::io::Read;
-    let refuse = |m: String| Failure::Usage(format!("{}: {m}", path.display()));
+    let refuse = |reason: String| PartError {
+        part: path.to_path_buf(),
+        reason,
+    };
     let meta = std::fs::metadata(path).map_err(|e| refuse(format!("cannot read: {e}")))?;
     if !meta.is_file() {
         return Err(refuse("not a part file (not a regular file)".into()));
@@ -541,7 +566,7 @@ pub fn merge(
             if crate::app::progress::interrupted() {
                 return Err(Failure::Interrupted);
             }
-            read_part(p).map(|x| (p.clone(), x))
+            Ok((p.clone(), read_part(p)?))
         })
         .collect::<Result<_, _>>()?;
     let (first_path, first) = &parts[0];
@@ -627,7 +652,10 @@ pub fn merge(
     let scenario = parse_scenario(&first.scenario_text, &first.scenario_file, &overrides)?;
     let mut tally = engine::empty_tally(&scenario);
     for (path, p) in &parts {
-        check_shape(p, &tally).map_err(|m| Failure::Usage(format!("{}: {m}", path.display())))?;
+        check_shape(p, &tally).map_err(|reason| PartError {
+            part: path.clone(),
+            reason,
+        })?;
     }
     for (path, p) in &parts {
         tally.checked_merge(&p.tally).ok_or_else(|| {
