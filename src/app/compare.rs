@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use super::Failure;
 use crate::output::own_file;
 use crate::output::run_record::RunRecord;
+use crate::stats::table::{Cell, Table};
 use crate::whatif::decimal::difference;
 use crate::whatif::significance::{Difference, holm, means, proportions, se_from_interval};
 
@@ -284,4 +285,95 @@ pub fn lines(a: &Run, b: &Run) -> Vec<Line> {
         l.holm = h;
     }
     out
+}
+
+/// The header of the CSV `compare` writes; a file starting with it is muster's.
+pub const HEADER: [&str; 11] = [
+    "file",
+    "contributor",
+    "metric",
+    "a",
+    "b",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_holm",
+    "significant",
+];
+
+/// The comparison as a table (compare.csv): one row per line, the
+/// differences with their intervals, p-values and whether each is
+/// significant after Holm's correction.
+pub fn table(lines: &[Line], significant: &dyn Fn(&Line) -> bool) -> Table {
+    let text = |s: &str| Cell::Text(s.to_string());
+    let rows = lines
+        .iter()
+        .map(|l| {
+            vec![
+                text(l.file),
+                text(&l.contributor),
+                text(&l.metric),
+                text(&l.a),
+                text(&l.b),
+                text(&l.difference().unwrap_or_default()),
+                Cell::opt(l.result.map(|r| r.low)),
+                Cell::opt(l.result.map(|r| r.high)),
+                Cell::opt(l.result.map(|r| r.p)),
+                Cell::opt(l.holm),
+                text(&significant(l).to_string()),
+            ]
+        })
+        .collect();
+    Table {
+        file: "compare.csv",
+        header: HEADER.to_vec(),
+        rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::csv_files::to_csv;
+
+    /// The CSV of two lines, one tested and significant, one untested with
+    /// a name a spreadsheet would run as a formula.
+    #[test]
+    fn compare_csv_snapshot() {
+        let tested = Line {
+            file: "summary.csv",
+            contributor: String::new(),
+            metric: "p_success".into(),
+            a: "0.25".into(),
+            b: "0.5".into(),
+            test: Test::Proportion(1000, 1000),
+            intervals: None,
+            result: Some(Difference {
+                diff: -0.25,
+                low: -0.29,
+                high: -0.21,
+                p: 0.0001,
+            }),
+            holm: Some(0.0002),
+        };
+        let untested = Line {
+            file: "contributors.csv",
+            contributor: "=cmd".into(),
+            metric: "p_pivotal".into(),
+            a: "0.001".into(),
+            b: "0".into(),
+            test: Test::None,
+            intervals: None,
+            result: None,
+            holm: None,
+        };
+        let csv = to_csv(&table(&[tested, untested], &|l: &Line| l.holm.is_some())).unwrap();
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "file,contributor,metric,a,b,difference,ci_low,ci_high,p_value,p_holm,significant\n\
+             summary.csv,,p_success,0.25,0.5,-0.25,-0.29,-0.21,0.0001,0.0002,true\n\
+             contributors.csv,'=cmd,p_pivotal,0.001,0,0.001,,,,,false\n"
+        );
+    }
 }

@@ -16,10 +16,9 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{Failure, Outcome};
-use crate::app::compare::{Line, Run, lines, num, read_run};
-use crate::output::csv_files::neutralise;
+use crate::app::compare::{HEADER, Line, Run, lines, num, read_run, table};
+use crate::output::csv_files::to_csv;
 use crate::output::own_file;
-use crate::stats::results::Cell;
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
@@ -37,21 +36,6 @@ pub struct CompareArgs {
     #[arg(long, default_value_t = 0.05)]
     pub alpha: f64,
 }
-
-/// The header of the CSV `compare` writes; a file starting with it is muster's.
-const HEADER: [&str; 11] = [
-    "file",
-    "contributor",
-    "metric",
-    "a",
-    "b",
-    "difference",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "p_holm",
-    "significant",
-];
 
 pub fn run(a: CompareArgs) -> Outcome {
     if !(a.alpha > 0.0 && a.alpha < 1.0) {
@@ -147,26 +131,7 @@ fn write_csv(
     lines: &[Line],
     significant: &dyn Fn(&Line) -> bool,
 ) -> Result<(), Failure> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(HEADER).context("writing the CSV")?;
-    let opt = |v: Option<f64>| v.map_or(String::new(), |v| Cell::Num(v).text());
-    for l in lines {
-        w.write_record([
-            l.file.to_string(),
-            neutralise(&l.contributor).into_owned(),
-            neutralise(&l.metric).into_owned(),
-            neutralise(&l.a).into_owned(),
-            neutralise(&l.b).into_owned(),
-            l.difference().unwrap_or_default(),
-            opt(l.result.map(|r| r.low)),
-            opt(l.result.map(|r| r.high)),
-            opt(l.result.map(|r| r.p)),
-            opt(l.holm),
-            significant(l).to_string(),
-        ])
-        .context("writing the CSV")?;
-    }
-    let bytes = w.into_inner().context("writing the CSV")?;
+    let bytes = to_csv(&table(lines, significant)).context("writing the CSV")?;
     own_file::write_atomic(path, &bytes)?;
     Ok(())
 }
