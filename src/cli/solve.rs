@@ -12,12 +12,12 @@ use clap::Args;
 use super::{Failure, Outcome};
 use crate::app::settings::RunOptions;
 use crate::app::variants::Runner;
-use crate::output::csv_files::neutralise;
+use crate::output::csv_files::to_csv;
 use crate::output::own_file;
-use crate::stats::results::Cell;
 use crate::whatif::decimal::{Decimal, fixed};
 use crate::whatif::goal::{Goal, Measure, Metric};
 use crate::whatif::paths::{self, Kind};
+use crate::whatif::solve::{self, HEADER};
 use crate::whatif::solve::{Answer, Search, Step, solve};
 
 #[derive(Debug, Args)]
@@ -48,21 +48,6 @@ pub struct SolveArgs {
     #[arg(long)]
     pub force: bool,
 }
-
-/// The header of the CSV `solve` writes; a file starting with it is muster's.
-const HEADER: [&str; 11] = [
-    "phase",
-    "value",
-    "value_low",
-    "value_high",
-    "estimate",
-    "ci_low",
-    "ci_high",
-    "meets_favourable",
-    "meets_estimate",
-    "meets_unfavourable",
-    "note",
-];
 
 fn range(a: &SolveArgs, kind: Kind) -> Result<(Decimal, Decimal), Failure> {
     let Some(text) = &a.range else {
@@ -296,78 +281,8 @@ fn write_csv(
     range_text: &str,
     vary: &str,
 ) -> Result<(), Failure> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let num = |v: f64| Cell::Num(v).text();
-    let bool_text = |b: bool| b.to_string();
-    w.write_record(HEADER).context("writing the CSV")?;
-    let measure_cells = |m: &Measure| {
-        let t = goal.tests(m);
-        [
-            num(m.estimate),
-            num(m.low),
-            num(m.high),
-            bool_text(t[0]),
-            bool_text(t[1]),
-            bool_text(t[2]),
-        ]
-    };
-    let answer_row: Vec<String> = match answer {
-        Answer::Found {
-            value,
-            measure,
-            low,
-            high,
-            open,
-            ..
-        } => {
-            let mut r = vec!["answer".into(), value.clone(), low.clone(), high.clone()];
-            r.extend(measure_cells(measure));
-            r.push(if *open {
-                format!("{goal}: interval open at the range end")
-            } else {
-                format!("{goal}")
-            });
-            r
-        }
-        Answer::Nowhere { best, .. } => {
-            let mut r = vec!["answer".into(), String::new(), String::new(), String::new()];
-            r.extend(measure_cells(&best.measure));
-            r.push(format!(
-                "no value of {vary} in {range_text} meets {goal}; closest at {}",
-                best.value
-            ));
-            r
-        }
-        Answer::NotMonotone { rise, fall } => {
-            let mut r: Vec<String> = vec!["answer".into()];
-            r.extend(std::iter::repeat_n(String::new(), 9));
-            r.push(format!(
-                "{} is not monotone in {vary} over {range_text}: rises between {} and {}, falls between {} and {}",
-                goal.metric.name(),
-                rise.0,
-                rise.1,
-                fall.0,
-                fall.1
-            ));
-            r
-        }
-    };
-    let safe =
-        |r: &[String]| -> Vec<String> { r.iter().map(|c| neutralise(c).into_owned()).collect() };
-    w.write_record(safe(&answer_row))
-        .context("writing the CSV")?;
-    for s in steps {
-        let mut r = vec![
-            s.phase.to_string(),
-            s.value.clone(),
-            String::new(),
-            String::new(),
-        ];
-        r.extend(measure_cells(&s.measure));
-        r.push(String::new());
-        w.write_record(safe(&r)).context("writing the CSV")?;
-    }
-    let bytes = w.into_inner().context("writing the CSV")?;
+    let t = solve::table(goal, answer, steps, range_text, vary);
+    let bytes = to_csv(&t).context("writing the CSV")?;
     own_file::write_atomic(path, &bytes)?;
     Ok(())
 }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use super::decimal::fixed;
 use super::goal::{Goal, Measure};
+use crate::stats::table::{Cell, Table};
 
 /// What to search.
 #[derive(Debug, Clone)]
@@ -305,9 +306,140 @@ pub fn solve<E>(
     Ok((answer, s.steps))
 }
 
+/// The header of the CSV `solve` writes; a file starting with it is muster's.
+pub const HEADER: [&str; 11] = [
+    "phase",
+    "value",
+    "value_low",
+    "value_high",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "meets_favourable",
+    "meets_estimate",
+    "meets_unfavourable",
+    "note",
+];
+
+/// The search as a table (solve's CSV): the answer row, then every step
+/// of the search with its measure and which of the goal's three tests it
+/// meets.
+pub fn table(goal: &Goal, answer: &Answer, steps: &[Step], range_text: &str, vary: &str) -> Table {
+    let num = |v: f64| Cell::Num(v);
+    let bool_text = |b: bool| Cell::Text(b.to_string());
+    let text = |s: &str| Cell::Text(s.to_string());
+    let measure_cells = |m: &Measure| {
+        let t = goal.tests(m);
+        [
+            num(m.estimate),
+            num(m.low),
+            num(m.high),
+            bool_text(t[0]),
+            bool_text(t[1]),
+            bool_text(t[2]),
+        ]
+    };
+    let answer_row: Vec<Cell> = match answer {
+        Answer::Found {
+            value,
+            measure,
+            low,
+            high,
+            open,
+            ..
+        } => {
+            let mut r = vec![text("answer"), text(value), text(low), text(high)];
+            r.extend(measure_cells(measure));
+            r.push(Cell::Text(if *open {
+                format!("{goal}: interval open at the range end")
+            } else {
+                format!("{goal}")
+            }));
+            r
+        }
+        Answer::Nowhere { best, .. } => {
+            let mut r = vec![text("answer"), Cell::Empty, Cell::Empty, Cell::Empty];
+            r.extend(measure_cells(&best.measure));
+            r.push(Cell::Text(format!(
+                "no value of {vary} in {range_text} meets {goal}; closest at {}",
+                best.value
+            )));
+            r
+        }
+        Answer::NotMonotone { rise, fall } => {
+            let mut r: Vec<Cell> = vec![text("answer")];
+            r.extend(std::iter::repeat_n(Cell::Empty, 9));
+            r.push(Cell::Text(format!(
+                "{} is not monotone in {vary} over {range_text}: rises between {} and {}, falls between {} and {}",
+                goal.metric.name(),
+                rise.0,
+                rise.1,
+                fall.0,
+                fall.1
+            )));
+            r
+        }
+    };
+    let mut rows = vec![answer_row];
+    for s in steps {
+        let mut r = vec![text(s.phase), text(&s.value), Cell::Empty, Cell::Empty];
+        r.extend(measure_cells(&s.measure));
+        r.push(Cell::Empty);
+        rows.push(r);
+    }
+    Table {
+        file: "solve.csv",
+        header: HEADER.to_vec(),
+        rows,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The CSV of a found answer and its two steps (a snapshot, like the
+    /// result files).
+    #[test]
+    fn solve_csv_snapshot() {
+        let goal = Goal::parse("p_success >= 0.5").unwrap();
+        let m = |e: f64| Measure {
+            estimate: e,
+            low: e - 0.01,
+            high: e + 0.01,
+        };
+        let answer = Answer::Found {
+            value: "0.6".into(),
+            measure: m(0.52),
+            low: "0.55".into(),
+            high: "0.65".into(),
+            open: false,
+            at_range_end: false,
+            crossings: 1,
+        };
+        let steps = [
+            Step {
+                phase: "grid",
+                value: "0.5".into(),
+                measure: m(0.4),
+                tests: [false; 3],
+            },
+            Step {
+                phase: "bisect",
+                value: "0.6".into(),
+                measure: m(0.52),
+                tests: [true, true, false],
+            },
+        ];
+        let csv = crate::output::csv_files::to_csv(&table(&goal, &answer, &steps, "0..1", "x"));
+        assert_eq!(
+            String::from_utf8(csv.unwrap()).unwrap(),
+            "phase,value,value_low,value_high,estimate,ci_low,ci_high,meets_favourable,meets_estimate,meets_unfavourable,note\n\
+             answer,0.6,0.55,0.65,0.52,0.51,0.53,true,true,true,p_success >= 0.5\n\
+             grid,0.5,,,0.4,0.39,0.41000000000000003,false,false,false,\n\
+             bisect,0.6,,,0.52,0.51,0.53,true,true,true,\n"
+        );
+    }
 
     /// A metric equal to x with a fixed interval half-width.
     fn linear(x: &str, half: f64) -> Result<Measure, ()> {
