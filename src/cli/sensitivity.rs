@@ -12,11 +12,11 @@ use super::{Failure, Outcome};
 use crate::app::settings::RunOptions;
 use crate::app::variants::{Runner, stem};
 use crate::output::charts::write_tornado_chart;
-use crate::output::csv_files::neutralise;
+use crate::output::csv_files::to_csv;
 use crate::output::folder;
 use crate::output::run_record::RunRecord;
-use crate::stats::results::Cell;
 use crate::whatif::inputs::{Input, Written, inputs};
+use crate::whatif::tornado::{self, Row};
 
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
@@ -33,25 +33,6 @@ pub struct SensitivityArgs {
     /// Write into an existing folder that holds other files, replacing only muster's own.
     #[arg(long)]
     pub force: bool,
-}
-
-/// One row of tornado.csv: successes at each setting out of `trials`.
-struct Row {
-    input: Input,
-    low: u64,
-    high: u64,
-    trials: u64,
-}
-
-impl Row {
-    fn p(&self, k: u64) -> f64 {
-        k as f64 / self.trials as f64
-    }
-
-    /// |high − low| from the counts, so that it prints without float noise.
-    fn swing(&self) -> f64 {
-        self.high.abs_diff(self.low) as f64 / self.trials as f64
-    }
 }
 
 const FILES: [&str; 2] = ["tornado.csv", "tornado.svg"];
@@ -144,28 +125,8 @@ pub fn run(a: SensitivityArgs) -> Outcome {
     let staging = folder::prepare(&dest, a.force).map_err(|e| Failure::Usage(format!("{e:#}")))?;
     let written = (|| -> anyhow::Result<()> {
         let csv_path = staging.tmp.join("tornado.csv");
-        let mut w = csv::Writer::from_path(&csv_path)
+        std::fs::write(&csv_path, to_csv(&tornado::table(&rows))?)
             .with_context(|| format!("writing {}", csv_path.display()))?;
-        w.write_record([
-            "input",
-            "low_setting",
-            "high_setting",
-            "p_success_low",
-            "p_success_high",
-            "swing",
-        ])?;
-        for r in &rows {
-            w.write_record([
-                neutralise(&r.input.name).into_owned(),
-                neutralise(&r.input.low.label).into_owned(),
-                neutralise(&r.input.high.label).into_owned(),
-                Cell::Num(r.p(r.low)).text(),
-                Cell::Num(r.p(r.high)).text(),
-                Cell::Num(r.swing()).text(),
-            ])?;
-        }
-        w.flush()?;
-        drop(w);
         write_tornado_chart(&csv_path, &staging.tmp.join("tornado.svg"))?;
         std::fs::write(
             staging.tmp.join("run.toml"),

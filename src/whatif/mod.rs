@@ -11,3 +11,4 @@ pub mod inputs;
 pub mod paths;
 pub mod significance;
 pub mod solve;
+pub mod tornado;
