@@ -6,7 +6,7 @@
 //! targets) give exact results and no file ever holds NaN or inf; every
 //! limit of the scenario format is inclusive.
 
-use crate::util::{assert_ok, muster, run_in, stderr, stdout};
+use crate::util::{SplitMix, assert_ok, muster, run_in, stderr, stdout};
 use muster::output::run_record::RunRecord;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -108,24 +108,6 @@ fn assert_no_nan_or_inf(dir: &Path) {
 // ---------------------------------------------------------------------
 // Killed runs never leave half-written results.
 
-/// A small deterministic generator (splitmix64) for the kill schedule.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 fn spawn_run(dir: &Path, scenario: &str, trials: u64, seed: u64, out: &str) -> Child {
     muster()
         .args(["run", scenario, "--out", out])
@@ -182,7 +164,7 @@ fn killed_runs_leave_the_previous_or_the_new_results_never_a_mix() {
                 .unwrap()
                 .as_nanos() as u64
         });
-    let mut rng = Rng(seed_of_schedule);
+    let mut rng = SplitMix(seed_of_schedule);
     let context = format!("(MUSTER_KILL_SEED={seed_of_schedule} repeats this schedule)");
 
     // Calibrate: a run of about 1.2 s, whatever the engine's speed.
