@@ -19,6 +19,7 @@ use super::{Failure, Outcome};
 use crate::app::compare::{HEADER, Line, Run, lines, num, read_run, table};
 use crate::output::csv_files::to_csv;
 use crate::output::own_file;
+use crate::scenario::one_line;
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
@@ -63,25 +64,7 @@ pub fn run(a: CompareArgs) -> Outcome {
 
 /// The first 12 characters of a hash as written (any text, cut between characters).
 fn short(hash: &str) -> String {
-    printable(&hash.chars().take(12).collect::<String>())
-}
-
-/// Text read from a result folder, with control characters escaped, so that
-/// a crafted run.toml or CSV cannot act on the terminal.
-fn printable(text: &str) -> String {
-    if text.chars().any(char::is_control) {
-        text.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect()
-    } else {
-        text.to_string()
-    }
+    one_line(&hash.chars().take(12).collect::<String>())
 }
 
 fn warn(a: &Run, b: &Run) {
@@ -89,9 +72,9 @@ fn warn(a: &Run, b: &Run) {
     if x.scenario_sha256 != y.scenario_sha256 {
         crate::errln!(
             "warning: the runs differ in scenario: {} (sha256 {}) and {} (sha256 {})",
-            printable(&x.scenario_file),
+            one_line(&x.scenario_file),
             short(&x.scenario_sha256),
-            printable(&y.scenario_file),
+            one_line(&y.scenario_file),
             short(&y.scenario_sha256)
         );
     }
@@ -107,7 +90,7 @@ fn warn(a: &Run, b: &Run) {
             if o.is_empty() {
                 "none".to_string()
             } else {
-                printable(&o.join(" "))
+                one_line(&o.join(" "))
             }
         };
         crate::errln!(
@@ -141,13 +124,13 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
         crate::outln!(
             "{label}: {} ({}, seed {}, {} trials{})",
             r.dir.display(),
-            printable(&r.rec.scenario_name),
+            one_line(&r.rec.scenario_name),
             r.rec.seed,
             r.rec.trials,
             if r.rec.overrides.is_empty() {
                 String::new()
             } else {
-                format!(", --set {}", printable(&r.rec.overrides.join(" --set ")))
+                format!(", --set {}", one_line(&r.rec.overrides.join(" --set ")))
             }
         );
     }
@@ -190,7 +173,7 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
             current = Some(l.file);
         }
         if l.metric == "p_joined" {
-            crate::outln!("  {}", printable(&l.contributor));
+            crate::outln!("  {}", one_line(&l.contributor));
         }
         let indent = if l.contributor.is_empty() {
             "  "

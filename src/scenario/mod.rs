@@ -19,3 +19,4 @@ pub use error::ScenarioError;
 pub use load::{Override, load_file, parse_clause, parse_scenario};
 pub use model::*;
 pub use overrides::segments as key_path_segments;
+pub(crate) use source::one_line;

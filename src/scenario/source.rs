@@ -116,9 +116,10 @@ impl<'a> Sources<'a> {
     }
 }
 
-/// Escapes control characters (newlines in quoted user text) so that an
-/// error stays on one line.
-fn one_line(text: &str) -> String {
+/// Escapes control characters (newlines in quoted user text, terminal
+/// escapes) so that an error stays on one line and user text printed on a
+/// terminal cannot act on it.
+pub(crate) fn one_line(text: &str) -> String {
     if !text.chars().any(char::is_control) {
         return text.to_string();
     }
