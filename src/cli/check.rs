@@ -33,6 +33,19 @@ fn prob_text(s: &Scenario, p: &Prob) -> String {
                 .collect();
             format!("given {}: {}", c.name, parts.join(", "))
         }
+        Prob::Nested {
+            condition,
+            branches,
+        } => {
+            let c = &s.conditions[*condition];
+            let parts: Vec<String> = c
+                .states
+                .iter()
+                .zip(branches)
+                .map(|(st, b)| format!("{st} ({})", prob_text(s, b)))
+                .collect();
+            format!("given {}: {}", c.name, parts.join(", "))
+        }
     }
 }
 
@@ -62,6 +75,16 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
                     .join(", "),
                 StateProbs::Given { parent, .. } => {
                     format!("depends on {}", s.conditions[*parent].name)
+                }
+                StateProbs::Nested { .. } => {
+                    let mut names: Vec<&str> = c
+                        .probs
+                        .parents()
+                        .into_iter()
+                        .map(|k| s.conditions[k].name.as_str())
+                        .collect();
+                    names.dedup();
+                    format!("depends on {}", names.join(", "))
                 }
             };
             out += &format!("    {}: {}\n", c.name, probs);

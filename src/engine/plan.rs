@@ -33,6 +33,7 @@ impl Bernoulli {
                 condition: *condition,
                 thresholds: by_state.iter().map(|p| threshold(*p)).collect(),
             },
+            Prob::Nested { .. } => unreachable!("a scenario with time runs on the timed simulator"),
         }
     }
 
@@ -144,6 +145,9 @@ impl Plan {
                 let (parent, rows) = match &c.probs {
                     StateProbs::Fixed(p) => (None, vec![p.clone()]),
                     StateProbs::Given { parent, rows } => (Some(*parent), rows.clone()),
+                    StateProbs::Nested { .. } => {
+                        unreachable!("a scenario with time runs on the timed simulator")
+                    }
                 };
                 ConditionPlan {
                     index: i,

@@ -7,7 +7,7 @@
 use super::sample::{Sampler, threshold, unit, whole};
 use super::streams::{Draw, Streams, stream_id};
 use crate::scenario::timeline::Rows;
-use crate::scenario::{Contributor, Scenario, StateProbs};
+use crate::scenario::{Contributor, Scenario};
 use crate::stats::results::exceedance_step;
 use crate::stats::tally::{Tally, bump};
 use std::ops::Range;
@@ -71,10 +71,7 @@ fn sample_conditions(s: &Scenario, word: &impl Fn(Draw, &str) -> u32) -> Vec<u8>
     let mut states = vec![0u8; s.conditions.len()];
     for &k in &s.condition_order {
         let c = &s.conditions[k];
-        let probs = match &c.probs {
-            StateProbs::Fixed(p) => p,
-            StateProbs::Given { parent, rows } => &rows[states[*parent] as usize],
-        };
+        let probs = c.probs.at(&states);
         let w = word(Draw::State, &c.name) as u64;
         let mut cumulative = 0.0;
         let mut state = probs.len() - 1;

@@ -64,9 +64,48 @@ pub enum Sampler {
     },
 }
 
+/// A distribution that may be a `given` tree (format 2, §5.4): one
+/// sampler per leaf, the branch chosen by the states in force.
+#[derive(Debug, Clone)]
+pub enum SamplerTree {
+    Leaf(Sampler),
+    Given {
+        condition: usize,
+        branches: Vec<SamplerTree>,
+    },
+}
+
+impl SamplerTree {
+    pub fn new(dist: &Dist) -> SamplerTree {
+        match dist {
+            Dist::Given {
+                condition,
+                branches,
+            } => SamplerTree::Given {
+                condition: *condition,
+                branches: branches.iter().map(SamplerTree::new).collect(),
+            },
+            leaf => SamplerTree::Leaf(Sampler::new(leaf)),
+        }
+    }
+
+    /// The value at uniform `u` through the branch in force at `states`.
+    pub fn quantile_at(&self, u: f64, states: &[u8]) -> f64 {
+        match self {
+            SamplerTree::Leaf(s) => s.quantile(u),
+            SamplerTree::Given {
+                condition,
+                branches,
+            } => branches[states[*condition] as usize].quantile_at(u, states),
+        }
+    }
+}
+
 impl Sampler {
+    /// A sampler of one distribution (not a tree; see `SamplerTree`).
     pub fn new(dist: &Dist) -> Sampler {
         match dist {
+            Dist::Given { .. } => unreachable!("a tree is sampled through SamplerTree"),
             Dist::Fixed(v) => Sampler::Fixed(*v),
             Dist::Uniform { min, max } => Sampler::Uniform {
                 min: *min,

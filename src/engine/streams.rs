@@ -21,17 +21,26 @@ pub enum Draw {
     Delivery,
     /// Months until arrival.
     LeadTime,
+    /// Whether change k (from 1, in file order) of a condition happens.
+    ChangeHappens(u32),
+    /// When change k of a condition starts.
+    ChangeMonth(u32),
+    /// How long change k of a condition lasts.
+    ChangeLasts(u32),
 }
 
 impl Draw {
-    fn label(self) -> &'static str {
+    fn label(self) -> String {
         match self {
-            Draw::State => "condition/state",
-            Draw::Willing => "contributor/willing",
-            Draw::Vetoed => "contributor/vetoed",
-            Draw::Pledge => "contributor/pledge",
-            Draw::Delivery => "contributor/delivery",
-            Draw::LeadTime => "contributor/lead_months",
+            Draw::State => "condition/state".into(),
+            Draw::Willing => "contributor/willing".into(),
+            Draw::Vetoed => "contributor/vetoed".into(),
+            Draw::Pledge => "contributor/pledge".into(),
+            Draw::Delivery => "contributor/delivery".into(),
+            Draw::LeadTime => "contributor/lead_months".into(),
+            Draw::ChangeHappens(k) => format!("condition/change {k} happens"),
+            Draw::ChangeMonth(k) => format!("condition/change {k} month"),
+            Draw::ChangeLasts(k) => format!("condition/change {k} lasts"),
         }
     }
 }

@@ -111,16 +111,7 @@ pub(crate) fn conditions(
         let body = table(src, decl.node, &decl.path, "a table")?;
         let (probs, parent, boolean) = if let Some(p) = body.get("p") {
             let (prob, given_span) = prob(src, p, &child(&decl.path, "p"), &infos)?;
-            let probs = match prob {
-                Prob::Fixed(p) => StateProbs::Fixed(vec![p, 1.0 - p]),
-                Prob::Given {
-                    condition,
-                    by_state,
-                } => StateProbs::Given {
-                    parent: condition,
-                    rows: by_state.iter().map(|p| vec![*p, 1.0 - p]).collect(),
-                },
-            };
+            let probs = boolean_probs(prob);
             let parent = match (&probs, given_span) {
                 (StateProbs::Given { parent, .. }, Some(span)) => Some((*parent, span)),
                 _ => None,
@@ -160,6 +151,7 @@ pub(crate) fn conditions(
             states: info.states.clone(),
             boolean,
             probs,
+            changes: Vec::new(),
         });
         parents.push(parent);
     }
@@ -242,4 +234,25 @@ fn order(
         }
     }
     Ok(order)
+}
+
+/// A boolean condition's `p` as the probabilities of its states (true, false).
+fn boolean_probs(prob: Prob) -> StateProbs {
+    match prob {
+        Prob::Fixed(p) => StateProbs::Fixed(vec![p, 1.0 - p]),
+        Prob::Given {
+            condition,
+            by_state,
+        } => StateProbs::Given {
+            parent: condition,
+            rows: by_state.iter().map(|p| vec![*p, 1.0 - p]).collect(),
+        },
+        Prob::Nested {
+            condition,
+            branches,
+        } => StateProbs::Nested {
+            condition,
+            branches: branches.into_iter().map(boolean_probs).collect(),
+        },
+    }
 }

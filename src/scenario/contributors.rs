@@ -176,6 +176,7 @@ pub(crate) fn contributors(
             ));
         }
         out.push(Contributor {
+            on_unmet: super::model::OnUnmet::Stay,
             name: names[i].clone(),
             p_join,
             veto,

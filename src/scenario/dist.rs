@@ -21,6 +21,12 @@ pub enum Dist {
     },
     /// Values with positive weights, normalised to sum to 1.
     Discrete { values: Vec<f64>, weights: Vec<f64> },
+    /// A decision tree (format 2, §5.4): for each state of `condition`, a
+    /// branch (a distribution or a tree itself).
+    Given {
+        condition: usize,
+        branches: Vec<Dist>,
+    },
 }
 
 /// The largest |z| a 32-bit uniform can reach in the normal quantile
@@ -28,6 +34,30 @@ pub enum Dist {
 pub const NORMAL_Z_LIMIT: f64 = 6.4;
 
 impl Dist {
+    /// True for a `given` tree (format 2).
+    pub fn is_given(&self) -> bool {
+        matches!(self, Dist::Given { .. })
+    }
+
+    /// The distribution in force when the conditions are in `states`.
+    pub fn at(&self, states: &[u8]) -> &Dist {
+        match self {
+            Dist::Given {
+                condition,
+                branches,
+            } => branches[states[*condition] as usize].at(states),
+            leaf => leaf,
+        }
+    }
+
+    /// The distributions at the leaves of the tree (itself when it is one).
+    pub fn leaves(&self) -> Vec<&Dist> {
+        match self {
+            Dist::Given { branches, .. } => branches.iter().flat_map(Dist::leaves).collect(),
+            leaf => vec![leaf],
+        }
+    }
+
     /// The smallest and largest value the distribution can take
     /// (for a normal without max, the largest value a 32-bit draw can reach).
     pub fn support(&self) -> (f64, f64) {
@@ -40,6 +70,10 @@ impl Dist {
             Dist::Discrete { values, .. } => (
                 values.iter().cloned().fold(f64::INFINITY, f64::min),
                 values.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+            ),
+            Dist::Given { branches, .. } => branches.iter().map(Dist::support).fold(
+                (f64::INFINITY, f64::NEG_INFINITY),
+                |(lo, hi), (a, b)| (lo.min(a), hi.max(b)),
             ),
         }
     }
@@ -66,6 +100,10 @@ impl Dist {
                     .map(|(v, w)| format!("{v} ({:.0}%)", 100.0 * w / total))
                     .collect();
                 format!("one of {}", parts.join(", "))
+            }
+            Dist::Given { branches, .. } => {
+                let parts: Vec<String> = branches.iter().map(Dist::describe).collect();
+                format!("by state: {}", parts.join(" | "))
             }
         }
     }

@@ -188,6 +188,7 @@ fn validate(
     };
     let contributors = contributors(src, root, root_span, &cx)?;
     Ok(Scenario {
+        format: 1,
         name: header.name,
         description: header.description,
         start: header.start,

@@ -22,6 +22,9 @@ pub struct Scenario {
     pub trials: u64,
     /// Default seed of the random streams.
     pub seed: u64,
+    /// The format version: as declared, else the lowest the file needs
+    /// (2 when it uses anything of time, §5).
+    pub format: u8,
     /// Personnel levels whose reaching milestones.csv reports (people,
     /// increasing; `[scenario] milestones` or defaults from the target).
     pub milestones: Vec<u64>,
@@ -53,8 +56,26 @@ pub struct Condition {
     pub states: Vec<String>,
     /// True for a boolean condition (declared with `p`).
     pub boolean: bool,
-    /// Probability of each state (probabilities, summing to 1).
+    /// Probability of each state (probabilities, summing to 1): the
+    /// month-0 state.
     pub probs: StateProbs,
+    /// Changes of state during the horizon (format 2), in file order.
+    pub changes: Vec<Change>,
+}
+
+/// A change of a condition's state (format 2, §5.1): in a trial it
+/// happens with probability `p`, starts at `month` and is in effect until
+/// `month + lasts`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The state it changes to (an index into the condition's states).
+    pub to: u8,
+    /// Probability that it happens in a trial (reads month-0 states).
+    pub p: Prob,
+    /// When it starts (months from month 0, >= 0; reads month-0 states).
+    pub month: Dist,
+    /// How long it lasts (months, >= 0; reads month-0 states); None = for ever.
+    pub lasts: Option<Dist>,
 }
 
 /// The distribution of a condition's state, possibly depending on a parent.
@@ -64,6 +85,42 @@ pub enum StateProbs {
     Fixed(Vec<f64>),
     /// For each state of `parent`, one probability per state.
     Given { parent: usize, rows: Vec<Vec<f64>> },
+    /// A decision tree (format 2, §5.4): for each state of `condition`, a
+    /// branch, some of them trees themselves.
+    Nested {
+        condition: usize,
+        branches: Vec<StateProbs>,
+    },
+}
+
+impl StateProbs {
+    /// The probabilities in force when the conditions are in `states`.
+    pub fn at(&self, states: &[u8]) -> &[f64] {
+        match self {
+            StateProbs::Fixed(p) => p,
+            StateProbs::Given { parent, rows } => &rows[states[*parent] as usize],
+            StateProbs::Nested {
+                condition,
+                branches,
+            } => branches[states[*condition] as usize].at(states),
+        }
+    }
+
+    /// The conditions it reads.
+    pub fn parents(&self) -> Vec<usize> {
+        match self {
+            StateProbs::Fixed(_) => Vec::new(),
+            StateProbs::Given { parent, .. } => vec![*parent],
+            StateProbs::Nested {
+                condition,
+                branches,
+            } => {
+                let mut all = vec![*condition];
+                all.extend(branches.iter().flat_map(StateProbs::parents));
+                all
+            }
+        }
+    }
 }
 
 /// A probability, possibly conditioned on one condition.
@@ -76,6 +133,12 @@ pub enum Prob {
         condition: usize,
         by_state: Vec<f64>,
     },
+    /// A decision tree (format 2, §5.4): for each state of `condition`, a
+    /// branch, some of them trees themselves.
+    Nested {
+        condition: usize,
+        branches: Vec<Prob>,
+    },
 }
 
 impl Prob {
@@ -87,6 +150,38 @@ impl Prob {
                 condition,
                 by_state,
             } => by_state[states[*condition] as usize],
+            Prob::Nested {
+                condition,
+                branches,
+            } => branches[states[*condition] as usize].at(states),
+        }
+    }
+
+    /// True for a decision tree deeper than one `given` (format 2).
+    pub fn is_nested(&self) -> bool {
+        matches!(self, Prob::Nested { .. })
+    }
+}
+
+/// What a contributor does when, once in the coalition, it would no
+/// longer join (format 2, §5.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnUnmet {
+    /// Joining is final (format 1).
+    Stay,
+    /// Out while it would not join; may join again at a later decision time.
+    Suspend,
+    /// Leaves for good the first time it would not join.
+    Withdraw,
+}
+
+impl OnUnmet {
+    /// The word of the file.
+    pub fn word(self) -> &'static str {
+        match self {
+            OnUnmet::Stay => "stay",
+            OnUnmet::Suspend => "suspend",
+            OnUnmet::Withdraw => "withdraw",
         }
     }
 }
@@ -118,6 +213,8 @@ pub struct Contributor {
     pub lead_months: Dist,
     /// Indices of the roles it accepts.
     pub roles: Vec<usize>,
+    /// What it does when it would no longer join (format 2).
+    pub on_unmet: OnUnmet,
 }
 
 /// One requirement clause as written and as parsed.
@@ -129,6 +226,25 @@ pub struct Clause {
 }
 
 impl Scenario {
+    /// True when the scenario uses something of time (§5): a change, an
+    /// `on_unmet` other than `stay`, an `arrived`/`deployed` clause, or a
+    /// `given` tree on a distribution or deeper than one level. Such a
+    /// scenario runs on the timed simulator; any other has format 1's
+    /// meaning and runs on the fast engine.
+    pub fn uses_time(&self) -> bool {
+        self.conditions.iter().any(|c| {
+            !c.changes.is_empty() || matches!(c.probs, StateProbs::Nested { .. })
+        }) || self.contributors.iter().any(|c| {
+            c.on_unmet != OnUnmet::Stay
+                || c.p_join.is_nested()
+                || c.veto.is_nested()
+                || c.requires.iter().any(|k| k.expr.reads_ground())
+                || [&c.troops, &c.delivery, &c.lead_months]
+                    .iter()
+                    .any(|d| d.is_given())
+        })
+    }
+
     /// True when some clause reads the coalition (`joined(..)` or `committed`),
     /// so that the negotiation needs rounds rather than one pass.
     pub fn has_coalition_clauses(&self) -> bool {

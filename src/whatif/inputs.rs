@@ -129,6 +129,8 @@ pub fn inputs(s: &Scenario, written: &Written, delta: f64) -> (Vec<Input>, Vec<S
                     b.categorical(&["conditions", &c.name, "probs", state], &c.states, row);
                 }
             }
+            // Decision trees are not moved (their leaves are many).
+            (StateProbs::Nested { .. }, _) => {}
         }
     }
     for r in &s.roles {
@@ -207,6 +209,8 @@ impl Builder {
                     self.probability(&k, *v);
                 }
             }
+            // Decision trees are not moved (their leaves are many).
+            Prob::Nested { .. } => {}
         }
     }
 
@@ -245,6 +249,10 @@ impl Builder {
     }
 
     fn dist(&mut self, keys: &[&str], d: &Dist, limit: f64) {
+        // Decision trees are not moved (their leaves are many).
+        if d.is_given() {
+            return;
+        }
         let base = dist_toml(d, 10.0, limit).0;
         let mut side = |f: f64, label: &str| {
             let (text, capped) = dist_toml(d, f, limit);
@@ -311,6 +319,7 @@ pub fn dist_toml(d: &Dist, tenths: f64, limit: f64) -> (String, bool) {
                 scale(*sd)
             )
         }
+        Dist::Given { .. } => unreachable!("trees are not moved"),
         Dist::Discrete { values, weights } => {
             let v: Vec<String> = values.iter().map(|x| scale(*x)).collect();
             let w: Vec<String> = weights.iter().map(|x| tidy(*x)).collect();
