@@ -71,3 +71,8 @@ pub const MAX_PART_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Shards of one run (`--shard K/N`).
 pub const MAX_SHARDS: u64 = 100_000;
+
+/// Decision times of one trial (format 2): a trial whose arrivals keep
+/// making others leave and rejoin stops being played after this many, as
+/// if its horizon came there (a safeguard against lead times close to 0).
+pub const MAX_DECISION_TIMES: usize = 10_000;

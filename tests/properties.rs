@@ -286,6 +286,16 @@ fn check_prob(p: &Prob, s: &Scenario) -> Result<(), TestCaseError> {
             prop_assert_eq!(by_state.len(), s.conditions[*condition].states.len());
             by_state.clone()
         }
+        Prob::Nested {
+            condition,
+            branches,
+        } => {
+            prop_assert_eq!(branches.len(), s.conditions[*condition].states.len());
+            for b in branches {
+                check_prob(b, s)?;
+            }
+            Vec::new()
+        }
     };
     for v in values {
         prop_assert!((0.0..=1.0).contains(&v), "{p:?}");
@@ -311,6 +321,7 @@ fn check_scenario(s: &Scenario) -> Result<(), TestCaseError> {
                 prop_assert_eq!(rows.len(), s.conditions[*parent].states.len());
                 rows.clone()
             }
+            StateProbs::Nested { .. } => Vec::new(),
         };
         for row in rows {
             prop_assert_eq!(row.len(), c.states.len());

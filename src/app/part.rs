@@ -430,7 +430,12 @@ fn check_part(p: &Part) -> Result<(), String> {
     }
     at_most("coalition trials", total, n, "its trials")?;
     let tl = &t.timeline;
-    for v in [&tl.first_reached, &tl.first_success, &tl.arriving] {
+    for v in [
+        &tl.first_reached,
+        &tl.first_success,
+        &tl.arriving,
+        &tl.leaving,
+    ] {
         if v.len() > MAX_TIMELINE_ROWS {
             return Err(format!(
                 "its timeline has {} rows, above the limit of {MAX_TIMELINE_ROWS}",

@@ -42,10 +42,8 @@ pub fn batch_count(trials: u64) -> u64 {
 
 /// An empty tally shaped for `s`.
 pub fn empty_tally(s: &Scenario) -> Tally {
-    let reasons: Vec<usize> = s
-        .contributors
-        .iter()
-        .map(|c| 2 + c.requires.len() + usize::from(s.horizon_months.is_some()))
+    let reasons: Vec<usize> = (0..s.contributors.len())
+        .map(|i| crate::stats::table::reasons(s, i).len())
         .collect();
     let states: Vec<usize> = s.conditions.iter().map(|c| c.states.len()).collect();
     Tally::new(&reasons, s.roles.len(), &states, s.milestones.len())
@@ -63,6 +61,15 @@ pub fn run(
     done: &AtomicU64,
     stop: &AtomicBool,
 ) -> Option<Tally> {
+    if s.uses_time() {
+        let streams = Streams::new(seed);
+        let compiled = reference::Compiled::new(s);
+        let work = |first, len, tally: &mut Tally, _: &mut ()| {
+            reference::run_batch(s, &compiled, &streams, first, len, tally)
+        };
+        let finish = |_: (), _: &mut Tally| {};
+        return run_workers(s, trials, batches, threads, done, stop, || (), work, finish);
+    }
     run_plan(s, &Plan::new(s), seed, trials, batches, threads, done, stop)
 }
 
@@ -79,10 +86,39 @@ pub fn run_plan(
     stop: &AtomicBool,
 ) -> Option<Tally> {
     let streams = Streams::new(seed);
+    let work = |first, len, tally: &mut Tally, scratch: &mut Scratch| {
+        run_batch(s, plan, &streams, first, len, scratch, tally)
+    };
+    let finish = |mut scratch: Scratch, tally: &mut Tally| {
+        scratch.flush_coalitions(tally);
+        scratch.flush_fan(plan, tally);
+        arrivals::tally_build_up_at_once(s, plan, tally);
+    };
+    let scratch = || Scratch::new(plan);
+    run_workers(
+        s, trials, batches, threads, done, stop, scratch, work, finish,
+    )
+}
+
+/// The workers of a run: each takes batches from a shared counter with
+/// its own scratch space and tally (`work` runs one batch: first trial,
+/// length), then `finish`es; the tallies are added.
+#[allow(clippy::too_many_arguments)]
+fn run_workers<W>(
+    s: &Scenario,
+    trials: u64,
+    batches: Range<u64>,
+    threads: usize,
+    done: &AtomicU64,
+    stop: &AtomicBool,
+    scratch: impl Fn() -> W + Sync,
+    work: impl Fn(u64, usize, &mut Tally, &mut W) + Sync,
+    finish: impl Fn(W, &mut Tally) + Sync,
+) -> Option<Tally> {
     let next = AtomicU64::new(batches.start);
     let work = || {
         let mut tally = empty_tally(s);
-        let mut scratch = Scratch::new(plan);
+        let mut w = scratch();
         loop {
             let b = next.fetch_add(1, Ordering::Relaxed);
             if b >= batches.end || stop.load(Ordering::Relaxed) {
@@ -90,12 +126,10 @@ pub fn run_plan(
             }
             let first = b * BATCH as u64;
             let len = (trials - first).min(BATCH as u64) as usize;
-            run_batch(s, plan, &streams, first, len, &mut scratch, &mut tally);
+            work(first, len, &mut tally, &mut w);
             done.fetch_add(len as u64, Ordering::Relaxed);
         }
-        scratch.flush_coalitions(&mut tally);
-        scratch.flush_fan(plan, &mut tally);
-        arrivals::tally_build_up_at_once(s, plan, &mut tally);
+        finish(w, &mut tally);
         tally
     };
     let threads = threads.max(1);

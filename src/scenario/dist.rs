@@ -71,10 +71,12 @@ impl Dist {
                 values.iter().cloned().fold(f64::INFINITY, f64::min),
                 values.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
             ),
-            Dist::Given { branches, .. } => branches.iter().map(Dist::support).fold(
-                (f64::INFINITY, f64::NEG_INFINITY),
-                |(lo, hi), (a, b)| (lo.min(a), hi.max(b)),
-            ),
+            Dist::Given { branches, .. } => branches
+                .iter()
+                .map(Dist::support)
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (a, b)| {
+                    (lo.min(a), hi.max(b))
+                }),
         }
     }
 

@@ -232,17 +232,18 @@ impl Scenario {
     /// scenario runs on the timed simulator; any other has format 1's
     /// meaning and runs on the fast engine.
     pub fn uses_time(&self) -> bool {
-        self.conditions.iter().any(|c| {
-            !c.changes.is_empty() || matches!(c.probs, StateProbs::Nested { .. })
-        }) || self.contributors.iter().any(|c| {
-            c.on_unmet != OnUnmet::Stay
-                || c.p_join.is_nested()
-                || c.veto.is_nested()
-                || c.requires.iter().any(|k| k.expr.reads_ground())
-                || [&c.troops, &c.delivery, &c.lead_months]
-                    .iter()
-                    .any(|d| d.is_given())
-        })
+        self.conditions
+            .iter()
+            .any(|c| !c.changes.is_empty() || matches!(c.probs, StateProbs::Nested { .. }))
+            || self.contributors.iter().any(|c| {
+                c.on_unmet != OnUnmet::Stay
+                    || c.p_join.is_nested()
+                    || c.veto.is_nested()
+                    || c.requires.iter().any(|k| k.expr.reads_ground())
+                    || [&c.troops, &c.delivery, &c.lead_months]
+                        .iter()
+                        .any(|d| d.is_given())
+            })
     }
 
     /// True when some clause reads the coalition (`joined(..)` or `committed`),

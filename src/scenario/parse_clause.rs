@@ -469,6 +469,7 @@ mod tests {
             states: vec!["true".into(), "false".into()],
             boolean: true,
             probs: StateProbs::Fixed(vec![0.5, 0.5]),
+            changes: Vec::new(),
         };
         vec![
             boolean("a"),
@@ -479,6 +480,7 @@ mod tests {
                 states: vec!["none".into(), "partial".into(), "full".into()],
                 boolean: false,
                 probs: StateProbs::Fixed(vec![0.3, 0.3, 0.4]),
+                changes: Vec::new(),
             },
         ]
     }

@@ -71,6 +71,7 @@ pub fn fan(s: &Scenario, t: &Tally) -> Table {
             }
             at.coarsen_to(shift);
             arrived += t.timeline.arriving.get(k).copied().unwrap_or(0);
+            arrived -= t.timeline.leaving.get(k).copied().unwrap_or(0);
             let month = grid.month(k);
             let mut row = vec![
                 Cell::Num(month),

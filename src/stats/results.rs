@@ -259,6 +259,7 @@ fn timeline(s: &Scenario, t: &Tally) -> Table {
             reached += at(&t.timeline.first_reached, k);
             success += at(&t.timeline.first_success, k);
             personnel += at(&t.timeline.arriving, k);
+            personnel -= at(&t.timeline.leaving, k);
             let month = rows_def.month(k);
             let mut row = vec![
                 Cell::Num(month),

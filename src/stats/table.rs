@@ -5,7 +5,7 @@
 use super::binned;
 use super::interval::wilson;
 use super::tally::Tally;
-use crate::scenario::Scenario;
+use crate::scenario::{OnUnmet, Scenario};
 
 /// One cell of a result table.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +79,10 @@ pub fn reasons(s: &Scenario, i: usize) -> Vec<String> {
     let c = &s.contributors[i];
     let mut r = vec!["declined".to_string(), "vetoed".to_string()];
     r.extend(c.requires.iter().map(|k| k.text.clone()));
+    if c.on_unmet != OnUnmet::Stay {
+        r.push("withdrew".into());
+        r.push("left".into());
+    }
     if s.horizon_months.is_some() {
         r.push("late".into());
     }

@@ -91,6 +91,10 @@ pub struct TimelineTally {
     pub first_success: Vec<u64>,
     /// `arriving[k]`: personnel arriving at row k, summed over trials (people).
     pub arriving: Vec<u64>,
+    /// `leaving[k]`: personnel leaving theatre at row k, summed over trials
+    /// (people; format 2, where contributors suspend or withdraw).
+    #[serde(default)]
+    pub leaving: Vec<u64>,
     /// Rows needed: the largest row any joined contributor arrived at, plus one.
     pub rows_seen: u64,
 }
@@ -196,6 +200,7 @@ impl Tally {
         add_all(&mut t.first_reached, &x.first_reached)?;
         add_all(&mut t.first_success, &x.first_success)?;
         add_all(&mut t.arriving, &x.arriving)?;
+        add_all(&mut t.leaving, &x.leaving)?;
         t.rows_seen = t.rows_seen.max(x.rows_seen);
         for (a, b) in self.milestones.iter_mut().zip(&o.milestones) {
             add_all(a, b)?;

@@ -1,0 +1,391 @@
+//! One trial over time (§2 steps 3-6, §5.2): the decision times in order,
+//! at each the leaving and joining rounds until nothing changes, and the
+//! story the tally reads. A format-1 scenario is the case where nobody
+//! leaves and nothing changes: one negotiation at month 0, then arrivals.
+
+use super::draws::{Compiled, TrialDraws};
+use crate::engine::sample::{threshold, whole};
+use crate::limits::MAX_DECISION_TIMES;
+use crate::scenario::clause::Now;
+use crate::scenario::{OnUnmet, Scenario};
+
+/// A contributor's latest joining.
+#[derive(Debug, Clone, Copy)]
+pub struct Joining {
+    /// People, read through the distribution in force at the joining time.
+    pub pledge: u64,
+    /// People: round(pledge × delivery).
+    pub deployed: u64,
+    /// Month its personnel arrive (joining time + lead time).
+    pub arrive: f64,
+}
+
+/// Where a contributor stands.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fate {
+    /// In the coalition now.
+    pub member: bool,
+    /// Was in the coalition at some decision time.
+    pub ever: bool,
+    /// Withdrew (`on_unmet = "withdraw"`): never joins again.
+    pub withdrew: bool,
+    /// The decision time at which it last left (it may not rejoin there).
+    pub left_at: Option<f64>,
+    pub joining: Option<Joining>,
+}
+
+impl Fate {
+    /// In theatre at `t`: a member whose personnel has arrived.
+    pub fn in_theatre(&self, t: f64) -> bool {
+        self.member && self.joining.is_some_and(|j| j.arrive <= t)
+    }
+}
+
+/// The force after one decision time.
+#[derive(Debug, Clone, Copy)]
+pub struct Point {
+    /// Months from month 0.
+    pub t: f64,
+    /// Personnel in theatre (people).
+    pub personnel: u64,
+    pub roles_met: bool,
+}
+
+/// A contributor's personnel in theatre from `arrive` until `leave`.
+#[derive(Debug, Clone, Copy)]
+pub struct Stint {
+    /// Months.
+    pub arrive: f64,
+    /// Months; None when still in theatre at the horizon.
+    pub leave: Option<f64>,
+    /// People.
+    pub deployed: u64,
+}
+
+/// What happened in one trial.
+#[derive(Debug, Clone)]
+pub struct Story {
+    /// After each decision time, in order.
+    pub points: Vec<Point>,
+    /// Every arrival that happened by the horizon.
+    pub stints: Vec<Stint>,
+    /// Each contributor at the horizon.
+    pub fates: Vec<Fate>,
+    /// The states at the horizon.
+    pub states: Vec<u8>,
+    /// The horizon (months; infinite without one).
+    pub horizon: f64,
+}
+
+impl Story {
+    /// The coalition at the horizon (bit i = contributor i).
+    pub fn coalition(&self) -> u64 {
+        bits(self.fates.iter().map(|f| f.member))
+    }
+
+    /// Who is in theatre at the horizon.
+    pub fn in_theatre(&self) -> u64 {
+        bits(self.fates.iter().map(|f| f.in_theatre(self.horizon)))
+    }
+
+    /// Personnel in theatre at the horizon (people).
+    pub fn personnel(&self) -> u64 {
+        self.points.last().map_or(0, |p| p.personnel)
+    }
+
+    /// The first decision time at which `holds` holds.
+    pub fn first(&self, holds: impl Fn(&Point) -> bool) -> Option<&Point> {
+        self.points.iter().find(|p| holds(p))
+    }
+
+    /// Success: at some t <= H, personnel >= target and the roles met.
+    pub fn success(&self, target: u64) -> bool {
+        self.first(|p| p.personnel >= target && p.roles_met)
+            .is_some()
+    }
+
+    /// Personnel in theatre at month `m` (people).
+    pub fn personnel_at(&self, m: f64) -> u64 {
+        self.points
+            .iter()
+            .take_while(|p| p.t <= m)
+            .last()
+            .map_or(0, |p| p.personnel)
+    }
+}
+
+fn bits(flags: impl Iterator<Item = bool>) -> u64 {
+    flags.enumerate().fold(0, |m, (i, b)| m | u64::from(b) << i)
+}
+
+/// A trial being played.
+struct Play<'a> {
+    s: &'a Scenario,
+    c: &'a Compiled,
+    d: &'a TrialDraws,
+    never_willing: Option<usize>,
+    fates: Vec<Fate>,
+    stints: Vec<Stint>,
+    states: Vec<u8>,
+    t: f64,
+}
+
+/// Plays the trial; `never_willing` is a contributor replayed as never
+/// willing (for pivotal).
+pub fn play(s: &Scenario, c: &Compiled, d: &TrialDraws, never_willing: Option<usize>) -> Story {
+    let horizon = s.horizon_months.unwrap_or(f64::INFINITY);
+    let mut fixed: Vec<f64> = std::iter::once(0.0)
+        .chain(d.changes.iter().flat_map(|ch| [ch.start, ch.end]))
+        .filter(|&t| t <= horizon)
+        .collect();
+    fixed.sort_by(f64::total_cmp);
+    fixed.dedup();
+    let mut p = Play {
+        s,
+        c,
+        d,
+        never_willing,
+        fates: vec![Fate::default(); s.contributors.len()],
+        stints: Vec::new(),
+        states: Vec::new(),
+        t: 0.0,
+    };
+    let mut points = Vec::new();
+    for _ in 0..MAX_DECISION_TIMES {
+        d.states_at(p.t, &mut p.states);
+        p.settle();
+        points.push(p.point());
+        let arrivals = p
+            .fates
+            .iter()
+            .filter(|f| f.member)
+            .filter_map(|f| f.joining.map(|j| j.arrive));
+        let next = fixed
+            .iter()
+            .copied()
+            .chain(arrivals)
+            .filter(|&x| x > p.t && x <= horizon)
+            .min_by(f64::total_cmp);
+        match next {
+            Some(x) => p.t = x,
+            None => break,
+        }
+    }
+    let mut stints = p.stints;
+    for f in &p.fates {
+        if let Some(j) = f.joining.filter(|j| f.member && j.arrive <= horizon) {
+            stints.push(Stint {
+                arrive: j.arrive,
+                leave: None,
+                deployed: j.deployed,
+            });
+        }
+    }
+    Story {
+        points,
+        stints,
+        fates: p.fates,
+        states: p.states,
+        horizon,
+    }
+}
+
+impl Play<'_> {
+    /// §5.2 steps 2-4 at the current decision time: leaving rounds, then
+    /// joining rounds, until neither changes anything.
+    fn settle(&mut self) {
+        let n = self.s.contributors.len();
+        loop {
+            let mut changed = false;
+            loop {
+                let mut somebody_left = false;
+                for i in 0..n {
+                    let stays = self.s.contributors[i].on_unmet == OnUnmet::Stay;
+                    if self.fates[i].member && !stays && !self.would_join(i) {
+                        self.leave(i);
+                        somebody_left = true;
+                    }
+                }
+                if !somebody_left {
+                    break;
+                }
+                changed = true;
+            }
+            loop {
+                let mut somebody_joined = false;
+                for i in 0..n {
+                    let f = &self.fates[i];
+                    let may = !f.member && !f.withdrew && f.left_at != Some(self.t);
+                    if may && self.would_join(i) {
+                        self.join(i);
+                        somebody_joined = true;
+                    }
+                }
+                if !somebody_joined {
+                    break;
+                }
+                changed = true;
+            }
+            if !changed {
+                return;
+            }
+        }
+    }
+
+    /// Willing at the current states (one word against the threshold in
+    /// force).
+    fn willing(&self, i: usize) -> bool {
+        let c = &self.s.contributors[i];
+        self.never_willing != Some(i)
+            && u64::from(self.d.contributors[i].willing) < threshold(c.p_join.at(&self.states))
+    }
+
+    fn vetoed(&self, i: usize) -> bool {
+        let c = &self.s.contributors[i];
+        u64::from(self.d.contributors[i].vetoed) < threshold(c.veto.at(&self.states))
+    }
+
+    /// What contributor `i`'s clauses read now.
+    fn now(&self, i: usize) -> Now<'_> {
+        let others = || {
+            self.fates
+                .iter()
+                .enumerate()
+                .filter(move |(j, _)| *j != i)
+                .map(|(_, f)| f)
+        };
+        Now {
+            states: &self.states,
+            joined: bits(self.fates.iter().map(|f| f.member)),
+            committed: others()
+                .filter(|f| f.member)
+                .filter_map(|f| f.joining.map(|j| j.pledge))
+                .sum(),
+            in_theatre: bits(self.fates.iter().map(|f| f.in_theatre(self.t))),
+            deployed: others()
+                .filter(|f| f.in_theatre(self.t))
+                .filter_map(|f| f.joining.map(|j| j.deployed))
+                .sum(),
+        }
+    }
+
+    /// Whether clause k of contributor `i` holds now.
+    fn clause_holds(&self, i: usize, k: usize) -> bool {
+        self.s.contributors[i].requires[k]
+            .expr
+            .holds_at(&self.now(i))
+    }
+
+    /// Would join now: willing, not vetoed, every clause holds.
+    fn would_join(&self, i: usize) -> bool {
+        self.willing(i)
+            && !self.vetoed(i)
+            && (0..self.s.contributors[i].requires.len()).all(|k| self.clause_holds(i, k))
+    }
+
+    /// Joins at the current time, its values read at the current states.
+    fn join(&mut self, i: usize) {
+        let (u, v) = (&self.d.contributors[i], &self.c.values[i]);
+        let pledge = u64::from(whole(v.troops.quantile_at(u.pledge, &self.states)));
+        let delivery = v.delivery.quantile_at(u.delivery, &self.states);
+        let lead = v.lead.quantile_at(u.lead, &self.states);
+        let f = &mut self.fates[i];
+        f.member = true;
+        f.ever = true;
+        f.joining = Some(Joining {
+            pledge,
+            deployed: u64::from(whole(pledge as f64 * delivery)),
+            arrive: self.t + lead,
+        });
+    }
+
+    /// Leaves at the current time: out of theatre from now, its personnel
+    /// not yet arrived never arrive from that joining.
+    fn leave(&mut self, i: usize) {
+        let t = self.t;
+        let withdraws = self.s.contributors[i].on_unmet == OnUnmet::Withdraw;
+        let f = &mut self.fates[i];
+        if let Some(j) = f.joining.filter(|j| j.arrive <= t) {
+            self.stints.push(Stint {
+                arrive: j.arrive,
+                leave: Some(t),
+                deployed: j.deployed,
+            });
+        }
+        f.member = false;
+        f.withdrew |= withdraws;
+        f.left_at = Some(t);
+    }
+
+    /// The force now.
+    fn point(&self) -> Point {
+        let in_theatre = bits(self.fates.iter().map(|f| f.in_theatre(self.t)));
+        let deployed: Vec<u64> = self
+            .fates
+            .iter()
+            .map(|f| f.joining.map_or(0, |j| j.deployed))
+            .collect();
+        Point {
+            t: self.t,
+            personnel: sum_of(&deployed, in_theatre),
+            roles_met: roles_met(self.s, &deployed, in_theatre),
+        }
+    }
+}
+
+/// The sum of `values[i]` over the members of `set`.
+pub fn sum_of(values: &[u64], set: u64) -> u64 {
+    (0..values.len())
+        .filter(|&i| set >> i & 1 == 1)
+        .map(|i| values[i])
+        .sum()
+}
+
+/// §2 step 5: for every set of roles, the sum of their minimums is at most
+/// the personnel of the members of `present` accepting a role in the set.
+pub fn roles_met(s: &Scenario, deployed: &[u64], present: u64) -> bool {
+    (1u32..1 << s.roles.len()).all(|set| {
+        let in_set = |r: usize| set >> r & 1 == 1;
+        let demand: u64 = (0..s.roles.len())
+            .filter(|&r| in_set(r))
+            .map(|r| s.roles[r].minimum)
+            .sum();
+        let accepting = bits(
+            s.contributors
+                .iter()
+                .map(|c| c.roles.iter().any(|&r| in_set(r))),
+        );
+        demand <= sum_of(deployed, present & accepting)
+    })
+}
+
+/// Whether clause k of contributor `i` holds at the horizon against the
+/// coalition there, and whether it is willing and vetoed there (for the
+/// blockers).
+pub fn at_horizon(s: &Scenario, c: &Compiled, d: &TrialDraws, story: &Story, i: usize) -> Reasons {
+    let p = Play {
+        s,
+        c,
+        d,
+        never_willing: None,
+        fates: story.fates.clone(),
+        stints: Vec::new(),
+        states: story.states.clone(),
+        t: story.horizon,
+    };
+    Reasons {
+        willing: p.willing(i),
+        vetoed: p.vetoed(i),
+        clauses: (0..s.contributors[i].requires.len())
+            .map(|k| p.clause_holds(i, k))
+            .collect(),
+    }
+}
+
+/// A contributor's standing at the horizon.
+pub struct Reasons {
+    pub willing: bool,
+    pub vetoed: bool,
+    /// Per clause: holds.
+    pub clauses: Vec<bool>,
+}
