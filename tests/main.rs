@@ -17,4 +17,5 @@ mod regressions;
 mod robustness;
 mod scenario_comments;
 mod shards;
+mod trace;
 mod whatif;

@@ -8,6 +8,7 @@ pub mod run;
 pub mod sensitivity;
 pub mod solve;
 pub mod sweep;
+pub mod trace;
 
 use std::io::Write;
 use std::sync::Mutex;
@@ -93,6 +94,8 @@ pub enum Command {
     Solve(solve::SolveArgs),
     /// Compare two result folders metric by metric, with significance after Holm's correction.
     Compare(compare::CompareArgs),
+    /// Tell the story of one trial: draws, decision times, arrivals, verdict.
+    Trace(trace::TraceArgs),
 }
 
 pub use crate::app::{Failure, Outcome};
@@ -107,5 +110,6 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Sensitivity(a) => sensitivity::run(a),
         Command::Solve(a) => solve::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Trace(a) => trace::run(a),
     }
 }

@@ -8,3 +8,4 @@ pub mod own_file;
 pub mod report;
 pub mod run_record;
 pub mod terminal;
+pub mod trace;

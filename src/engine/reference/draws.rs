@@ -9,6 +9,7 @@ use crate::scenario::{Prob, Scenario};
 /// A change of a condition, ready to draw.
 struct ChangePlan {
     condition: usize,
+    order: usize,
     to: u8,
     p: Prob,
     month: SamplerTree,
@@ -34,9 +35,11 @@ pub struct Compiled {
 }
 
 /// A change that happens in this trial.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Happened {
     pub condition: usize,
+    /// Which change of its condition (from 0, in file order).
+    pub order: usize,
     pub to: u8,
     /// Months from month 0.
     pub start: f64,
@@ -90,6 +93,7 @@ impl Compiled {
                 }
                 changes.push(ChangePlan {
                     condition: ci,
+                    order: k as usize - 1,
                     to: ch.to,
                     p: ch.p.clone(),
                     month: SamplerTree::new(&ch.month),
@@ -155,6 +159,7 @@ impl Compiled {
             if happens {
                 changes.push(Happened {
                     condition: ch.condition,
+                    order: ch.order,
                     to: ch.to,
                     start,
                     end,

@@ -5,8 +5,10 @@
 //! integer; it also runs the scenarios that use time, which the fast
 //! engine does not take. A new rule is written here first.
 
+mod assign;
 mod draws;
 mod play;
+mod trace;
 
 use crate::engine::batch::BATCH;
 use crate::engine::sample::whole;
@@ -15,10 +17,12 @@ use crate::scenario::Scenario;
 use crate::scenario::timeline::Rows;
 use crate::stats::results::exceedance_step;
 use crate::stats::tally::{Tally, bump};
-pub use draws::Compiled;
 use draws::TrialDraws;
+pub use draws::{Compiled, Happened};
+pub use play::{Event, Point, Stint, Why};
 use play::{Story, at_horizon, play, sum_of};
 use std::ops::Range;
+pub use trace::{StartDraws, Trace, trace};
 
 /// Runs trials `trials` of the scenario with this seed and returns their
 /// tally.
@@ -50,6 +54,32 @@ pub fn run_batch(
         let story = play(s, compiled, &draws, None);
         tally_trial(s, compiled, &draws, &story, tally);
     }
+}
+
+/// The first trial (from 1) among the first `trials` whose outcome
+/// (success, personnel at the horizon in people) satisfies `want`.
+pub fn first_trial(
+    s: &Scenario,
+    seed: u64,
+    trials: u64,
+    want: impl Fn(bool, u64) -> bool,
+) -> Option<u64> {
+    let streams = Streams::new(seed);
+    let compiled = Compiled::new(s);
+    let mut first = 0;
+    while first < trials {
+        let len = (trials - first).min(BATCH as u64) as usize;
+        let words = compiled.words(&streams, first, len);
+        for at in 0..len {
+            let draws = compiled.draws(s, &words, at);
+            let story = play(s, &compiled, &draws, None);
+            if want(story.success(s.target), story.personnel()) {
+                return Some(first + at as u64 + 1);
+            }
+        }
+        first += len as u64;
+    }
+    None
 }
 
 /// Adds one trial to the tally.

@@ -8,6 +8,7 @@ use crate::engine::sample::{threshold, whole};
 use crate::limits::MAX_DECISION_TIMES;
 use crate::scenario::clause::Now;
 use crate::scenario::{OnUnmet, Scenario};
+use serde::Serialize;
 
 /// A contributor's latest joining.
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +43,7 @@ impl Fate {
 }
 
 /// The force after one decision time.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct Point {
     /// Months from month 0.
     pub t: f64,
@@ -52,8 +53,9 @@ pub struct Point {
 }
 
 /// A contributor's personnel in theatre from `arrive` until `leave`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct Stint {
+    pub contributor: usize,
     /// Months.
     pub arrive: f64,
     /// Months; None when still in theatre at the horizon.
@@ -62,9 +64,44 @@ pub struct Stint {
     pub deployed: u64,
 }
 
+/// Why a contributor would not join at a moment: the first of these.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Why {
+    NotWilling,
+    Vetoed,
+    /// Clause k (from 0, as written) fails.
+    Clause(usize),
+}
+
+/// A step of a trial, recorded for `muster trace`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A decision time begins; the states in force (state indices).
+    Decision { month: f64, states: Vec<u8> },
+    /// A contributor joins, with the values read at this time.
+    Joined {
+        month: f64,
+        contributor: usize,
+        pledge: u64,
+        deployed: u64,
+        arrives: f64,
+    },
+    /// A member leaves: suspends, or withdraws for good.
+    Left {
+        month: f64,
+        contributor: usize,
+        withdrew: bool,
+        why: Why,
+    },
+}
+
 /// What happened in one trial.
 #[derive(Debug, Clone)]
 pub struct Story {
+    /// The steps, when recorded (`muster trace`); empty otherwise.
+    pub events: Vec<Event>,
     /// After each decision time, in order.
     pub points: Vec<Point>,
     /// Every arrival that happened by the horizon.
@@ -128,11 +165,24 @@ struct Play<'a> {
     stints: Vec<Stint>,
     states: Vec<u8>,
     t: f64,
+    /// The steps, when recorded.
+    log: Option<Vec<Event>>,
 }
 
 /// Plays the trial; `never_willing` is a contributor replayed as never
 /// willing (for pivotal).
 pub fn play(s: &Scenario, c: &Compiled, d: &TrialDraws, never_willing: Option<usize>) -> Story {
+    play_logged(s, c, d, never_willing, false)
+}
+
+/// `play`, recording every step in `Story::events` when `record`.
+pub fn play_logged(
+    s: &Scenario,
+    c: &Compiled,
+    d: &TrialDraws,
+    never_willing: Option<usize>,
+    record: bool,
+) -> Story {
     let horizon = s.horizon_months.unwrap_or(f64::INFINITY);
     let mut fixed: Vec<f64> = std::iter::once(0.0)
         .chain(d.changes.iter().flat_map(|ch| [ch.start, ch.end]))
@@ -149,10 +199,13 @@ pub fn play(s: &Scenario, c: &Compiled, d: &TrialDraws, never_willing: Option<us
         stints: Vec::new(),
         states: Vec::new(),
         t: 0.0,
+        log: record.then(Vec::new),
     };
     let mut points = Vec::new();
     for _ in 0..MAX_DECISION_TIMES {
         d.states_at(p.t, &mut p.states);
+        let (month, states) = (p.t, p.states.clone());
+        p.record(|| Event::Decision { month, states });
         p.settle();
         points.push(p.point());
         let arrivals = p
@@ -172,9 +225,10 @@ pub fn play(s: &Scenario, c: &Compiled, d: &TrialDraws, never_willing: Option<us
         }
     }
     let mut stints = p.stints;
-    for f in &p.fates {
+    for (i, f) in p.fates.iter().enumerate() {
         if let Some(j) = f.joining.filter(|j| f.member && j.arrive <= horizon) {
             stints.push(Stint {
+                contributor: i,
                 arrive: j.arrive,
                 leave: None,
                 deployed: j.deployed,
@@ -182,6 +236,7 @@ pub fn play(s: &Scenario, c: &Compiled, d: &TrialDraws, never_willing: Option<us
         }
     }
     Story {
+        events: p.log.unwrap_or_default(),
         points,
         stints,
         fates: p.fates,
@@ -191,6 +246,25 @@ pub fn play(s: &Scenario, c: &Compiled, d: &TrialDraws, never_willing: Option<us
 }
 
 impl Play<'_> {
+    fn record(&mut self, event: impl FnOnce() -> Event) {
+        if let Some(log) = &mut self.log {
+            log.push(event());
+        }
+    }
+
+    /// The first reason contributor `i` would not join now, if any.
+    fn why_not(&self, i: usize) -> Option<Why> {
+        if !self.willing(i) {
+            return Some(Why::NotWilling);
+        }
+        if self.vetoed(i) {
+            return Some(Why::Vetoed);
+        }
+        (0..self.s.contributors[i].requires.len())
+            .find(|&k| !self.clause_holds(i, k))
+            .map(Why::Clause)
+    }
+
     /// §5.2 steps 2-4 at the current decision time: leaving rounds, then
     /// joining rounds, until neither changes anything.
     fn settle(&mut self) {
@@ -278,9 +352,7 @@ impl Play<'_> {
 
     /// Would join now: willing, not vetoed, every clause holds.
     fn would_join(&self, i: usize) -> bool {
-        self.willing(i)
-            && !self.vetoed(i)
-            && (0..self.s.contributors[i].requires.len()).all(|k| self.clause_holds(i, k))
+        self.why_not(i).is_none()
     }
 
     /// Joins at the current time, its values read at the current states.
@@ -292,10 +364,19 @@ impl Play<'_> {
         let f = &mut self.fates[i];
         f.member = true;
         f.ever = true;
-        f.joining = Some(Joining {
+        let j = Joining {
             pledge,
             deployed: u64::from(whole(pledge as f64 * delivery)),
             arrive: self.t + lead,
+        };
+        f.joining = Some(j);
+        let month = self.t;
+        self.record(|| Event::Joined {
+            month,
+            contributor: i,
+            pledge: j.pledge,
+            deployed: j.deployed,
+            arrives: j.arrive,
         });
     }
 
@@ -303,10 +384,21 @@ impl Play<'_> {
     /// not yet arrived never arrive from that joining.
     fn leave(&mut self, i: usize) {
         let t = self.t;
+        if self.log.is_some() {
+            let why = self.why_not(i).unwrap_or(Why::NotWilling);
+            let withdrew = self.s.contributors[i].on_unmet == OnUnmet::Withdraw;
+            self.record(|| Event::Left {
+                month: t,
+                contributor: i,
+                withdrew,
+                why,
+            });
+        }
         let withdraws = self.s.contributors[i].on_unmet == OnUnmet::Withdraw;
         let f = &mut self.fates[i];
         if let Some(j) = f.joining.filter(|j| j.arrive <= t) {
             self.stints.push(Stint {
+                contributor: i,
                 arrive: j.arrive,
                 leave: Some(t),
                 deployed: j.deployed,
@@ -372,6 +464,7 @@ pub fn at_horizon(s: &Scenario, c: &Compiled, d: &TrialDraws, story: &Story, i: 
         stints: Vec::new(),
         states: story.states.clone(),
         t: story.horizon,
+        log: None,
     };
     Reasons {
         willing: p.willing(i),
