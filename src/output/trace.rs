@@ -3,20 +3,13 @@
 
 use crate::engine::reference::{Event, Trace, Why};
 use crate::scenario::Scenario;
+use crate::scenario::grouped;
 use crate::stats::table::reasons;
 use serde_json::{Value, json};
 
 /// People with thousands separated: 20,000.
 fn people(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (k, ch) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    grouped(n as f64)
 }
 
 /// A month as the story shows it: up to two decimals, and the date with a start.

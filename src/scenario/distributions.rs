@@ -34,7 +34,7 @@ pub(crate) const LEAD_MONTHS: Quantity = Quantity {
 const KINDS: [&str; 5] = ["uniform", "triangular", "pert", "normal", "discrete"];
 
 /// Formats a whole number with thousands separators (1,000,000).
-pub(crate) fn grouped(v: f64) -> String {
+pub fn grouped(v: f64) -> String {
     if v.fract() != 0.0 || v.abs() >= 1e18 {
         return format!("{v}");
     }

@@ -15,6 +15,7 @@ mod source;
 pub mod timeline;
 mod values;
 
+pub use distributions::grouped;
 pub use error::ScenarioError;
 pub use load::{Override, load_file, parse_clause, parse_scenario};
 pub use model::*;
