@@ -18,6 +18,16 @@ pub const MAX_STATES: usize = 32;
 /// of roles in every trial (1,024 at 10), so the cost doubles with each.
 pub const MAX_ROLES: usize = 10;
 
+/// Changes of one condition (format 2): each adds two decision times to
+/// every trial in which it happens, and a condition that changes state more
+/// often than this is better written as several conditions.
+pub const MAX_CHANGES: usize = 16;
+
+/// Levels of `given` in one value (format 2 trees): each level multiplies
+/// the table's size by its condition's states, and the value is read at
+/// every decision time, so a deep tree is both unreadable and slow.
+pub const MAX_GIVEN_DEPTH: usize = 16;
+
 /// A requirement clause (characters).
 pub const MAX_CLAUSE_CHARS: usize = 1000;
 

@@ -12,7 +12,7 @@ use muster::scenario::{
 const SPEC: &str = r#"[scenario]
 name = "Gaza stabilization force, late 2025"   # required
 description = "free text"                       # optional
-format = 1                 # optional: the version of this format (only 1 exists)
+format = 1                 # optional: 1 or 2 (§5); absent = the lowest version the file needs
 start = "2025-11-17"       # optional: calendar date of month 0 (ISO date)
 target = 20000             # required: personnel the force needs (integer > 0)
 horizon_months = 12        # optional: only personnel that has arrived by this month counts
@@ -430,8 +430,8 @@ fn wrong_types() {
         "scenario.seed",
         "expected an integer >= 0, found -1",
     );
-    let e = fail("[scenario]\nname = \"x\"\ntarget = 5\nformat = 2\n");
-    expect(&e, 4, 10, "scenario.format", "only format 1 exists");
+    let e = fail("[scenario]\nname = \"x\"\ntarget = 5\nformat = 3\n");
+    expect(&e, 4, 10, "scenario.format", "the formats are 1 and 2");
     let e = egypt("veto = \"never\"\n");
     expect(
         &e,

@@ -3,7 +3,8 @@
 
 use super::Outcome;
 use crate::app::pipeline;
-use crate::scenario::{Prob, Scenario, StateProbs};
+use crate::scenario::dist::Dist;
+use crate::scenario::{Change, Condition, OnUnmet, Prob, Scenario, StateProbs};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -49,9 +50,69 @@ fn prob_text(s: &Scenario, p: &Prob) -> String {
     }
 }
 
+fn dist_text(s: &Scenario, d: &Dist) -> String {
+    match d {
+        Dist::Given {
+            condition,
+            branches,
+        } => {
+            let c = &s.conditions[*condition];
+            let parts: Vec<String> = c
+                .states
+                .iter()
+                .zip(branches)
+                .map(|(st, b)| format!("{st} ({})", dist_text(s, b)))
+                .collect();
+            format!("given {}: {}", c.name, parts.join(", "))
+        }
+        leaf => leaf.describe(),
+    }
+}
+
+fn change_text(s: &Scenario, c: &Condition, k: usize, change: &Change) -> String {
+    let lasts = match &change.lasts {
+        Some(d) => dist_text(s, d),
+        None => "for ever".to_string(),
+    };
+    format!(
+        "      change {} to {}: p {}; month {}; lasts {}\n",
+        k + 1,
+        c.states[change.to as usize],
+        prob_text(s, &change.p),
+        dist_text(s, &change.month),
+        lasts
+    )
+}
+
+/// When a trial's decisions are taken, by format.
+fn decisions(s: &Scenario) -> String {
+    if s.format == 1 {
+        return "  format 1: one negotiation at month 0\n".to_string();
+    }
+    let until = match s.horizon_months {
+        Some(h) => format!("up to the horizon (month {h})"),
+        None => "(no horizon: up to the last arrival)".to_string(),
+    };
+    format!(
+        "  format 2 (time): decisions at month 0, at each start and end of a change that happens \
+         and at each arrival, {until}\n"
+    )
+}
+
+fn on_unmet_text(o: OnUnmet) -> &'static str {
+    match o {
+        OnUnmet::Stay => "stay (joining is final)",
+        OnUnmet::Suspend => {
+            "suspend (out while it would not join; may join again at a later decision time)"
+        }
+        OnUnmet::Withdraw => "withdraw (leaves for good the first time it would not join)",
+    }
+}
+
 /// The one-screen description and the order warnings of a scenario.
 pub fn describe(s: &Scenario) -> (String, Vec<String>) {
     let mut out = format!("{}\n", s.name);
+    out += &decisions(s);
     out += &format!("  target {} personnel", s.target);
     if let Some(h) = s.horizon_months {
         out += &format!(", horizon {h} months");
@@ -87,7 +148,11 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
                     format!("depends on {}", names.join(", "))
                 }
             };
-            out += &format!("    {}: {}\n", c.name, probs);
+            let when = if c.changes.is_empty() { "" } else { " at month 0" };
+            out += &format!("    {}: {}{when}\n", c.name, probs);
+            for (k, change) in c.changes.iter().enumerate() {
+                out += &change_text(s, c, k, change);
+            }
         }
     }
     if !s.roles.is_empty() {
@@ -105,12 +170,15 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             "    {}: p_join {}; troops {}",
             c.name,
             prob_text(s, &c.p_join),
-            c.troops.describe()
+            dist_text(s, &c.troops)
         );
         if c.veto != Prob::Fixed(0.0) {
             out += &format!("; veto {}", prob_text(s, &c.veto));
         }
         out += "\n";
+        if c.on_unmet != OnUnmet::Stay {
+            out += &format!("      on_unmet: {}\n", on_unmet_text(c.on_unmet));
+        }
         if !c.requires.is_empty() {
             let req: Vec<&str> = c.requires.iter().map(|k| k.text.as_str()).collect();
             out += &format!("      requires: {}\n", req.join("; "));

@@ -1,16 +1,16 @@
 //! The `[conditions]` section: names and states first (so that `given` may
-//! point at any condition), then probabilities, then an order in which every
-//! condition comes after the one it depends on.
+//! point at any condition), then probabilities and changes, then an order in
+//! which every condition comes after those its month-0 state depends on.
 
 use std::ops::Range;
 
-use toml::de::DeValue;
-
+use super::changes::changes;
+use super::error::ScenarioError;
 use super::model::{Condition, Prob, StateProbs};
-use super::source::{
-    Node, Result, Sources, check_identifier, check_keys, child, entries, table, type_error,
-};
-use super::values::{CondInfo, given, prob, prob_array, state_names};
+use super::source::{Node, Result, Sources, check_identifier, check_keys, child, entries, table};
+use super::trees::{Dep, Scope, prob, state_probs};
+use super::values::{CondInfo, state_names};
+use super::version::Version;
 
 pub(crate) use crate::limits::{MAX_CONDITIONS, MAX_STATES};
 
@@ -25,6 +25,7 @@ struct Decl<'t, 'i> {
 pub(crate) fn conditions(
     src: &Sources<'_>,
     section: Option<&Node<'_>>,
+    version: &Version,
 ) -> Result<(Vec<Condition>, Vec<usize>)> {
     let Some(section) = section else {
         return Ok((Vec::new(), Vec::new()));
@@ -54,7 +55,7 @@ pub(crate) fn conditions(
             &path,
             "a table with `p` or with `states` and `probs`",
         )?;
-        check_keys(src, body, &path, &["p", "states", "probs"])?;
+        check_keys(src, body, &path, &["p", "states", "probs", "changes"])?;
         let states = match (body.get("p"), body.get("states"), body.get("probs")) {
             (Some(_), Some(other), _) | (Some(_), None, Some(other)) => {
                 let which = if body.contains_key("states") {
@@ -105,135 +106,124 @@ pub(crate) fn conditions(
         });
     }
 
+    let scope = Scope {
+        conds: &infos,
+        version,
+    };
     let mut conditions = Vec::with_capacity(decls.len());
-    let mut parents: Vec<Option<(usize, Range<usize>)>> = Vec::with_capacity(decls.len());
+    let mut parents: Vec<Vec<Dep>> = Vec::with_capacity(decls.len());
     for (decl, info) in decls.iter().zip(&infos) {
         let body = table(src, decl.node, &decl.path, "a table")?;
-        let (probs, parent, boolean) = if let Some(p) = body.get("p") {
-            let (prob, given_span) = prob(src, p, &child(&decl.path, "p"), &infos)?;
-            let probs = boolean_probs(prob);
-            let parent = match (&probs, given_span) {
-                (StateProbs::Given { parent, .. }, Some(span)) => Some((*parent, span)),
-                _ => None,
-            };
-            (probs, parent, true)
+        let (probs, deps, boolean) = if let Some(p) = body.get("p") {
+            let (prob, deps) = prob(src, p, &child(&decl.path, "p"), &scope)?;
+            (boolean_probs(prob), deps, true)
         } else {
             let node = body.get("probs").ok_or_else(|| {
                 src.err(&decl.key_span, &decl.path, "missing required key `probs`")
             })?;
-            let path = child(&decl.path, "probs");
-            match node.get_ref() {
-                DeValue::Array(_) => (
-                    StateProbs::Fixed(prob_array(src, node, &path, info)?),
-                    None,
-                    false,
-                ),
-                DeValue::Table(_) => {
-                    let g = given(src, node, &path, &infos, |n, p| prob_array(src, n, p, info))?;
-                    let probs = StateProbs::Given {
-                        parent: g.parent,
-                        rows: g.rows,
-                    };
-                    (probs, Some((g.parent, g.span)), false)
-                }
-                _ => {
-                    return Err(type_error(
-                        src,
-                        node,
-                        &path,
-                        "an array of probabilities, one per state, or a table { given = \"CONDITION\", STATE = [..], ... }",
-                    ));
-                }
+            let (probs, deps) = state_probs(src, node, &child(&decl.path, "probs"), info, &scope)?;
+            (probs, deps, false)
+        };
+        let changes = match body.get_key_value("changes") {
+            Some((key, node)) => {
+                let path = child(&decl.path, "changes");
+                let what = format!("`changes` of condition {}", info.name);
+                version.uses_2(src, &key.span(), &path, &what)?;
+                changes(src, node, &path, info, boolean, &scope)?
             }
+            None => Vec::new(),
         };
         conditions.push(Condition {
             name: info.name.clone(),
             states: info.states.clone(),
             boolean,
             probs,
-            changes: Vec::new(),
+            changes,
         });
-        parents.push(parent);
+        parents.push(deps);
     }
-    let order = order(src, &conditions, &parents, &decls)?;
+    let order = order(src, &conditions, &parents)?;
     Ok((conditions, order))
 }
 
 /// Parents before children, ties in declaration order; a cycle is an error.
-fn order(
-    src: &Sources<'_>,
-    conditions: &[Condition],
-    parents: &[Option<(usize, Range<usize>)>],
-    decls: &[Decl<'_, '_>],
-) -> Result<Vec<usize>> {
+/// A condition's parents are every condition its `p` or `probs` reads.
+fn order(src: &Sources<'_>, conditions: &[Condition], parents: &[Vec<Dep>]) -> Result<Vec<usize>> {
     let n = conditions.len();
     let mut placed = vec![false; n];
     let mut order = Vec::with_capacity(n);
     while order.len() < n {
         let next = (0..n).find(|&i| {
             !placed[i]
-                && match &parents[i] {
-                    None => true,
-                    Some((p, _)) => placed.get(*p).copied().unwrap_or(true),
-                }
+                && parents[i]
+                    .iter()
+                    .all(|d| placed.get(d.condition).copied().unwrap_or(true))
         });
         match next {
             Some(i) => {
                 placed[i] = true;
                 order.push(i);
             }
-            None => {
-                // Every unplaced condition waits on another unplaced one, so
-                // following parents from the first of them must loop.
-                let start = (0..n).find(|&i| !placed[i]).unwrap_or(0);
-                let mut seen = vec![usize::MAX; n];
-                let mut path = Vec::new();
-                let mut at = start;
-                while seen.get(at) == Some(&usize::MAX) {
-                    seen[at] = path.len();
-                    path.push(at);
-                    match &parents[at] {
-                        Some((p, _)) => at = *p,
-                        None => break,
-                    }
-                }
-                let cycle_start = seen.get(at).copied().unwrap_or(0).min(path.len());
-                let mut cycle: Vec<usize> = path[cycle_start..].to_vec();
-                // Name the cycle from its first-declared member.
-                if let Some(pos) = cycle
-                    .iter()
-                    .enumerate()
-                    .min_by_key(|(_, c)| **c)
-                    .map(|(p, _)| p)
-                {
-                    cycle.rotate_left(pos);
-                }
-                let first = cycle.first().copied().unwrap_or(start);
-                let mut names: Vec<&str> =
-                    cycle.iter().map(|&c| conditions[c].name.as_str()).collect();
-                names.push(conditions[first].name.as_str());
-                let field = if conditions[first].boolean {
-                    "p"
-                } else {
-                    "probs"
-                };
-                let span = match &parents[first] {
-                    Some((_, span)) => span.clone(),
-                    None => decls[first].key_span.clone(),
-                };
-                return Err(src.err(
-                    &span,
-                    &child(&child(&decls[first].path, field), "given"),
-                    format!(
-                        "conditions depend on each other in a cycle: {} (through `given`); \
-                         a condition can only depend on conditions that do not depend on it",
-                        names.join(" -> ")
-                    ),
-                ));
-            }
+            None => return Err(cycle(src, conditions, parents, &placed)),
         }
     }
     Ok(order)
+}
+
+/// The error for conditions that cannot be placed: the cycle among them,
+/// named from its first-declared member, at that member's `given`.
+fn cycle(
+    src: &Sources<'_>,
+    conditions: &[Condition],
+    parents: &[Vec<Dep>],
+    placed: &[bool],
+) -> ScenarioError {
+    let n = conditions.len();
+    // Every unplaced condition reads another unplaced one, so following
+    // those from the first of them must loop.
+    let waits_on = |i: usize| {
+        parents[i]
+            .iter()
+            .find(|d| !placed.get(d.condition).copied().unwrap_or(true))
+    };
+    let start = (0..n).find(|&i| !placed[i]).unwrap_or(0);
+    let mut seen = vec![usize::MAX; n];
+    let mut path = Vec::new();
+    let mut at = start;
+    while seen.get(at) == Some(&usize::MAX) {
+        seen[at] = path.len();
+        path.push(at);
+        match waits_on(at) {
+            Some(d) => at = d.condition,
+            None => break,
+        }
+    }
+    let cycle_start = seen.get(at).copied().unwrap_or(0).min(path.len());
+    let mut cycle: Vec<usize> = path[cycle_start..].to_vec();
+    if let Some(pos) = cycle
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, c)| **c)
+        .map(|(p, _)| p)
+    {
+        cycle.rotate_left(pos);
+    }
+    let first = cycle.first().copied().unwrap_or(start);
+    let mut names: Vec<&str> = cycle.iter().map(|&c| conditions[c].name.as_str()).collect();
+    names.push(conditions[first].name.as_str());
+    let (span, key_path) = match waits_on(first) {
+        Some(d) => (d.span.clone(), d.path.clone()),
+        None => (0..0, child("conditions", &conditions[first].name)),
+    };
+    src.err(
+        &span,
+        &key_path,
+        format!(
+            "conditions depend on each other in a cycle: {} (through `given`); \
+             a condition can only depend on conditions that do not depend on it",
+            names.join(" -> ")
+        ),
+    )
 }
 
 /// A boolean condition's `p` as the probabilities of its states (true, false).

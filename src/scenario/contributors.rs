@@ -1,23 +1,25 @@
 //! The `[[contributors]]` array: names first (so that `joined(..)` may name
-//! any contributor), then each contributor's values, then the limit on the
-//! largest possible total personnel.
+//! any contributor), then each contributor's values, checked against the
+//! limit on the largest possible total personnel.
 
 use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
 use super::dist::Dist;
-use super::distributions::{DELIVERY, LEAD_MONTHS, TROOPS, dist, grouped};
-use super::model::{Clause, Condition, Contributor, Prob, Role};
-use super::parse_clause::{MAX_CLAUSE_CHARS, parse_clause};
+use super::distributions::{DELIVERY, LEAD_MONTHS, Quantity, TROOPS, dist_value, grouped};
+use super::model::{Clause, Condition, Contributor, OnUnmet, Prob, Role};
+use super::parse_clause::{MAX_CLAUSE_CHARS, parse_with_ground};
 use super::source::{
     Node, Result, Sources, check_keys, child, require, string, suggest, table, type_error,
 };
-use super::values::{CondInfo, prob};
+use super::trees::{Scope, prob};
+use super::values::CondInfo;
+use super::version::Version;
 
 pub(crate) use crate::limits::{MAX_CONTRIBUTORS, MAX_TOTAL_PERSONNEL};
 
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 9] = [
     "name",
     "p_join",
     "requires",
@@ -26,6 +28,7 @@ const KEYS: [&str; 8] = [
     "lead_months",
     "roles",
     "veto",
+    "on_unmet",
 ];
 
 /// Everything the contributors can refer to.
@@ -33,6 +36,7 @@ pub(crate) struct Context<'a> {
     pub conditions: &'a [Condition],
     pub infos: &'a [CondInfo],
     pub roles: &'a [Role],
+    pub version: &'a Version,
 }
 
 /// Reads and checks every contributor.
@@ -119,6 +123,10 @@ pub(crate) fn contributors(
         bodies.push((label, body, item.span()));
     }
 
+    let scope = Scope {
+        conds: cx.infos,
+        version: cx.version,
+    };
     let mut out = Vec::with_capacity(bodies.len());
     let mut total = 0.0;
     for (i, (label, body, span)) in bodies.iter().enumerate() {
@@ -131,9 +139,9 @@ pub(crate) fn contributors(
             "p_join",
             "the probability of being willing",
         )?;
-        let (p_join, _) = prob(src, p_join_node, &at("p_join"), cx.infos)?;
+        let (p_join, _) = prob(src, p_join_node, &at("p_join"), &scope)?;
         let veto = match body.get("veto") {
-            Some(n) => prob(src, n, &at("veto"), cx.infos)?.0,
+            Some(n) => prob(src, n, &at("veto"), &scope)?.0,
             None => Prob::Fixed(0.0),
         };
         let troops_node = require(
@@ -144,23 +152,24 @@ pub(crate) fn contributors(
             "troops",
             "the pledge: a number or a distribution",
         )?;
-        let troops = dist(src, troops_node, &at("troops"), &TROOPS)?;
-        let delivery = optional_dist(src, body, &at("delivery"), "delivery", 1.0, &DELIVERY)?;
-        let lead_months = optional_dist(
-            src,
-            body,
-            &at("lead_months"),
-            "lead_months",
-            0.0,
-            &LEAD_MONTHS,
-        )?;
+        let troops = dist_value(src, troops_node, &at("troops"), &TROOPS, &scope)?;
+        let optional = |key: &str, default: f64, q: &Quantity| match body.get(key) {
+            Some(n) => dist_value(src, n, &at(key), q, &scope),
+            None => Ok(Dist::Fixed(default)),
+        };
+        let delivery = optional("delivery", 1.0, &DELIVERY)?;
+        let lead_months = optional("lead_months", 0.0, &LEAD_MONTHS)?;
         let roles = match body.get("roles") {
             Some(n) => role_list(src, n, &at("roles"), cx.roles)?,
             None => (0..cx.roles.len()).collect(),
         };
         let requires = match body.get("requires") {
-            Some(n) => clauses(src, n, &at("requires"), cx.conditions, &names, i)?,
+            Some(n) => clauses(src, n, &at("requires"), cx, &names, i)?,
             None => Vec::new(),
+        };
+        let on_unmet = match body.get_key_value("on_unmet") {
+            Some((key, n)) => on_unmet(src, key.span(), n, &at("on_unmet"), cx.version)?,
+            None => OnUnmet::Stay,
         };
         total += troops.support().1 * delivery.support().1;
         if total > MAX_TOTAL_PERSONNEL {
@@ -176,7 +185,7 @@ pub(crate) fn contributors(
             ));
         }
         out.push(Contributor {
-            on_unmet: super::model::OnUnmet::Stay,
+            on_unmet,
             name: names[i].clone(),
             p_join,
             veto,
@@ -208,18 +217,36 @@ fn check_name(src: &Sources<'_>, node: &Node<'_>, path: &str, name: &str) -> Res
     }
 }
 
-fn optional_dist(
+const ON_UNMET: [OnUnmet; 3] = [OnUnmet::Stay, OnUnmet::Suspend, OnUnmet::Withdraw];
+
+/// `on_unmet` (format 2): `stay`, `suspend` or `withdraw`.
+fn on_unmet(
     src: &Sources<'_>,
-    body: &DeTable<'_>,
+    key_span: Range<usize>,
+    node: &Node<'_>,
     path: &str,
-    key: &str,
-    default: f64,
-    q: &super::distributions::Quantity,
-) -> Result<Dist> {
-    match body.get(key) {
-        Some(n) => dist(src, n, path, q),
-        None => Ok(Dist::Fixed(default)),
+    version: &Version,
+) -> Result<OnUnmet> {
+    version.uses_2(src, &key_span, path, "`on_unmet`")?;
+    let words: Vec<&str> = ON_UNMET.iter().map(|o| o.word()).collect();
+    let what = format!("one of \"{}\"", words.join("\", \""));
+    let word = string(src, node, path, &what)?;
+    let Some(value) = ON_UNMET.iter().copied().find(|o| o.word() == word) else {
+        let hint = match suggest(word, words.iter().copied()) {
+            Some(s) => format!("did you mean \"{s}\"?"),
+            None => format!("use {what}"),
+        };
+        return Err(src.err(
+            &node.span(),
+            path,
+            format!("unknown on_unmet \"{word}\"; {hint}"),
+        ));
+    };
+    if value != OnUnmet::Stay {
+        let what = format!("on_unmet = \"{word}\"");
+        version.uses_time(src, &node.span(), path, &what)?;
     }
+    Ok(value)
 }
 
 fn role_list(src: &Sources<'_>, node: &Node<'_>, path: &str, roles: &[Role]) -> Result<Vec<usize>> {
@@ -267,7 +294,7 @@ fn clauses(
     src: &Sources<'_>,
     node: &Node<'_>,
     path: &str,
-    conditions: &[Condition],
+    cx: &Context<'_>,
     names: &[String],
     self_index: usize,
 ) -> Result<Vec<Clause>> {
@@ -292,11 +319,17 @@ fn clauses(
                 format!("clause is {length} characters long; the limit is {MAX_CLAUSE_CHARS}"),
             ));
         }
-        let expr =
-            parse_clause(text, conditions, names, self_index).map_err(|(column, message)| {
+        let (expr, ground) = parse_with_ground(text, cx.conditions, names, self_index).map_err(
+            |(column, message)| {
                 let pos = src.char_pos(&item.span(), text, column);
                 src.at(pos, &item_path, format!("in clause \"{text}\": {message}"))
-            })?;
+            },
+        )?;
+        if let Some((column, word)) = ground {
+            let pos = src.char_pos(&item.span(), text, column);
+            let what = format!("`{word}` in clause \"{text}\"");
+            cx.version.uses_time(src, &(pos..pos), &item_path, &what)?;
+        }
         out.push(Clause {
             text: text.to_string(),
             expr,

@@ -1,6 +1,7 @@
-//! Distribution values (`troops`, `delivery`, `lead_months`): a number or a
-//! `{ dist = ..., ... }` table, checked so that parameters are in order and
-//! the support is within [0, limit].
+//! Distribution values (`troops`, `delivery`, `lead_months`, a change's
+//! `month` and `lasts`): a number or a `{ dist = ..., ... }` table, checked
+//! so that parameters are in order and the support is within [0, limit];
+//! or a `given` tree of them (format 2).
 
 use std::ops::Range;
 
@@ -10,6 +11,7 @@ use super::dist::Dist;
 use super::source::{
     Node, Result, Sources, check_keys, child, require, string, suggest, type_error,
 };
+use super::trees::{Scope, dist as tree};
 use super::values::{Num, number};
 
 /// A quantity a distribution describes, with its upper limit.
@@ -28,6 +30,17 @@ pub(crate) const DELIVERY: Quantity = Quantity {
 };
 pub(crate) const LEAD_MONTHS: Quantity = Quantity {
     name: "lead_months",
+    limit: crate::limits::MAX_MONTHS,
+};
+
+/// When a change of a condition starts (months from month 0).
+pub(crate) const MONTH: Quantity = Quantity {
+    name: "month",
+    limit: crate::limits::MAX_MONTHS,
+};
+/// How long a change of a condition lasts (months).
+pub(crate) const LASTS: Quantity = Quantity {
+    name: "lasts",
     limit: crate::limits::MAX_MONTHS,
 };
 
@@ -103,8 +116,20 @@ impl Ctx<'_, '_> {
     }
 }
 
+/// Reads a distribution or a `given` tree of them.
+pub(crate) fn dist_value(
+    src: &Sources<'_>,
+    node: &Node<'_>,
+    path: &str,
+    q: &Quantity,
+    scope: &Scope<'_>,
+) -> Result<Dist> {
+    let mut leaf = |n: &Node<'_>, p: &str| dist(src, n, p, q);
+    tree(src, node, path, scope, &mut leaf)
+}
+
 /// Reads a distribution value.
-pub(crate) fn dist(src: &Sources<'_>, node: &Node<'_>, path: &str, q: &Quantity) -> Result<Dist> {
+fn dist(src: &Sources<'_>, node: &Node<'_>, path: &str, q: &Quantity) -> Result<Dist> {
     let cx = Ctx { src, path, q };
     match node.get_ref() {
         DeValue::Integer(_) | DeValue::Float(_) => {

@@ -17,6 +17,7 @@ use super::source::{
     table, type_error,
 };
 use super::values::{CondInfo, integer, number};
+use super::version::Version;
 
 pub use super::overrides::Override;
 pub use super::parse_clause::parse_clause;
@@ -148,6 +149,8 @@ pub fn parse_scenario(
 }
 
 struct Header {
+    /// `format`, when written.
+    format: Option<u8>,
     name: String,
     description: Option<String>,
     start: Option<Date>,
@@ -172,8 +175,11 @@ fn validate(
         ));
     };
     let header = header(src, scenario_node)?;
+    let version = Version::new(header.format, header.horizon_months.is_some());
+    // A declared format 2 reserves its words before any clause is read.
+    version.check_names(src, root.get("conditions"))?;
     let roles = roles(src, root.get("roles"))?;
-    let (conditions, condition_order) = conditions(src, root.get("conditions"))?;
+    let (conditions, condition_order) = conditions(src, root.get("conditions"), &version)?;
     let infos: Vec<CondInfo> = conditions
         .iter()
         .map(|c| CondInfo {
@@ -185,10 +191,13 @@ fn validate(
         conditions: &conditions,
         infos: &infos,
         roles: &roles,
+        version: &version,
     };
     let contributors = contributors(src, root, root_span, &cx)?;
+    // A file that is format 2 by what it uses reserves them too.
+    version.check_names(src, root.get("conditions"))?;
     Ok(Scenario {
-        format: 1,
+        format: version.format(),
         name: header.name,
         description: header.description,
         start: header.start,
@@ -271,16 +280,23 @@ fn header(src: &Sources<'_>, node: &Node<'_>) -> Result<Header> {
         }
         None => None,
     };
-    if let Some(n) = t.get("format") {
-        let v = integer(src, n, &at("format"), "the format version 1")?;
-        if v != 1 {
-            return Err(src.err(
-                &n.span(),
-                &at("format"),
-                format!("format {v} is not supported; only format 1 exists"),
-            ));
+    let format = match t.get("format") {
+        Some(n) => {
+            let v = integer(src, n, &at("format"), "the format version, 1 or 2")?;
+            match v {
+                1 => Some(1),
+                2 => Some(2),
+                _ => {
+                    return Err(src.err(
+                        &n.span(),
+                        &at("format"),
+                        format!("format {v} is not supported; the formats are 1 and 2 (time)"),
+                    ));
+                }
+            }
         }
-    }
+        None => None,
+    };
     let start = match t.get("start") {
         Some(n) => Some(date(src, n, &at("start"))?),
         None => None,
@@ -338,6 +354,7 @@ fn header(src: &Sources<'_>, node: &Node<'_>) -> Result<Header> {
         None => default_milestones(target),
     };
     Ok(Header {
+        format,
         name: name.to_string(),
         description,
         start,

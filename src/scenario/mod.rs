@@ -1,6 +1,7 @@
 //! Scenario files: reading TOML, validating it, and the validated types the
 //! engine runs on.
 
+mod changes;
 pub mod clause;
 mod conditions;
 mod contributors;
@@ -13,7 +14,9 @@ mod overrides;
 pub mod parse_clause;
 mod source;
 pub mod timeline;
+mod trees;
 mod values;
+mod version;
 
 pub use distributions::grouped;
 pub use error::ScenarioError;

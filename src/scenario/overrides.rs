@@ -14,7 +14,9 @@ use super::source::{Node, Result, Sources, child, found, suggest};
 /// One `--set PATH=VALUE` from the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Override {
-    /// Key path as in the file; contributors by name, e.g. `contributors."Saudi Arabia".troops.max`.
+    /// Key path as in the file; contributors by name, e.g.
+    /// `contributors."Saudi Arabia".troops.max`; an element of another
+    /// array by its number from 1, e.g. `conditions.ceasefire.changes.1.month`.
     pub path: String,
     /// A TOML value, or bare text taken as a string.
     pub value: String,
@@ -273,34 +275,62 @@ pub(crate) fn apply<'o>(
         let mut at = entity;
         for seg in through {
             let kind = found(at.get_ref());
-            let DeValue::Table(t) = at.get_mut() else {
-                return Err(fail(format!(
-                    "cannot go inside `{path}`: it is {kind}, not a table; set `{path}` as a whole instead"
-                )));
-            };
-            let Some(next) = t.get_mut(seg.as_str()) else {
-                let whole = child(&path, seg);
-                return Err(fail(format!(
-                    "`{whole}` is not in the file, so nothing inside it can be changed; set `{whole}` as a whole instead"
-                )));
+            let next = match at.get_mut() {
+                DeValue::Table(t) => match t.get_mut(seg.as_str()) {
+                    Some(next) => next,
+                    None => {
+                        let whole = child(&path, seg);
+                        return Err(fail(format!(
+                            "`{whole}` is not in the file, so nothing inside it can be changed; set `{whole}` as a whole instead"
+                        )));
+                    }
+                },
+                DeValue::Array(items) => element(items, seg, &path).map_err(&fail)?,
+                _ => {
+                    return Err(fail(format!(
+                        "cannot go inside `{path}`: it is {kind}, not a table; set `{path}` as a whole instead"
+                    )));
+                }
             };
             path = child(&path, seg);
             at = next;
         }
         let kind = found(at.get_ref());
-        let DeValue::Table(t) = at.get_mut() else {
-            return Err(fail(format!(
-                "cannot set `{last}` inside `{path}`: it is {kind}, not a table; set `{path}` as a whole instead"
-            )));
-        };
-        match t.get_mut(last.as_str()) {
-            Some(slot) => *slot = value,
-            None => {
-                t.insert(Spanned::new(base..base, Cow::Owned(last.clone())), value);
+        match at.get_mut() {
+            DeValue::Table(t) => match t.get_mut(last.as_str()) {
+                Some(slot) => *slot = value,
+                None => {
+                    t.insert(Spanned::new(base..base, Cow::Owned(last.clone())), value);
+                }
+            },
+            DeValue::Array(items) => *element(items, last, &path).map_err(&fail)? = value,
+            _ => {
+                return Err(fail(format!(
+                    "cannot set `{last}` inside `{path}`: it is {kind}, not a table; set `{path}` as a whole instead"
+                )));
             }
         }
     }
     Ok(())
+}
+
+/// Element `seg` of the array at `path`, numbered from 1 as changes are.
+fn element<'a, 'o>(
+    items: &'a mut [Node<'o>],
+    seg: &str,
+    path: &str,
+) -> std::result::Result<&'a mut Node<'o>, String> {
+    let n = items.len();
+    match seg.parse::<usize>() {
+        Ok(k) if (1..=n).contains(&k) => Ok(&mut items[k - 1]),
+        _ if n == 0 => Err(format!(
+            "`{path}` is an empty array; set `{path}` as a whole instead"
+        )),
+        _ => Err(format!(
+            "`{path}` is an array of {n}: name an element by its number, from 1 to {n} \
+             (`{path}.1` is the first), or set `{path}` as a whole"
+        )),
+    }
 }
 
 fn unknown(what: &str, name: &str, names: &[String]) -> String {

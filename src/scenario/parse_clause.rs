@@ -24,6 +24,22 @@ pub fn parse_clause(
     contributor_names: &[String],
     self_index: usize,
 ) -> Result<Expr, (usize, String)> {
+    parse_with_ground(text, conditions, contributor_names, self_index).map(|(expr, _)| expr)
+}
+
+/// A word of the clauses on the ground (format 2) and the 0-based
+/// character column where a clause first writes it.
+pub(crate) type Ground = Option<(usize, &'static str)>;
+
+/// Parses one clause as [`parse_clause`] does, and says where it first
+/// reads the ground (`arrived(..)` or `deployed`). Those words are atoms
+/// unless a condition has the name, which only a format-1 file may give.
+pub(crate) fn parse_with_ground(
+    text: &str,
+    conditions: &[Condition],
+    contributor_names: &[String],
+    self_index: usize,
+) -> Result<(Expr, Ground), (usize, String)> {
     let chars: Vec<char> = text.chars().collect();
     if chars.len() > MAX_CLAUSE_CHARS {
         return Err((
@@ -41,6 +57,7 @@ pub fn parse_clause(
         conditions,
         names: contributor_names,
         self_index,
+        ground: None,
     };
     p.skip_ws();
     if p.at_end() {
@@ -66,7 +83,7 @@ pub fn parse_clause(
         };
         return Err((p.pos, message));
     }
-    Ok(expr)
+    Ok((expr, p.ground))
 }
 
 struct Parser<'a> {
@@ -76,6 +93,7 @@ struct Parser<'a> {
     conditions: &'a [Condition],
     names: &'a [String],
     self_index: usize,
+    ground: Ground,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -222,11 +240,25 @@ impl Parser<'_> {
             )),
             "joined" => {
                 self.pos += word.len();
-                self.joined()
+                let contributor = self.named("joined")?;
+                Ok(Expr::Joined { contributor })
             }
             "committed" => {
                 self.pos += word.len();
-                self.committed()
+                let (op, personnel) = self.personnel("committed")?;
+                Ok(Expr::Committed { op, personnel })
+            }
+            "arrived" if !self.is_condition(&word) => {
+                self.ground.get_or_insert((start, "arrived(..)"));
+                self.pos += word.len();
+                let contributor = self.named("arrived")?;
+                Ok(Expr::Arrived { contributor })
+            }
+            "deployed" if !self.is_condition(&word) => {
+                self.ground.get_or_insert((start, "deployed"));
+                self.pos += word.len();
+                let (op, personnel) = self.personnel("deployed")?;
+                Ok(Expr::Deployed { op, personnel })
             }
             "and" | "or" | "true" | "false" | "given" => Err((
                 start,
@@ -237,6 +269,10 @@ impl Parser<'_> {
                 self.condition(&word, start)
             }
         }
+    }
+
+    fn is_condition(&self, name: &str) -> bool {
+        self.conditions.iter().any(|c| c.name == name)
     }
 
     /// A comparison operator at the cursor, if any.
@@ -272,7 +308,8 @@ impl Parser<'_> {
     fn condition(&mut self, name: &str, start: usize) -> Parsed<Expr> {
         let Some(index) = self.conditions.iter().position(|c| c.name == name) else {
             let names: Vec<&str> = self.conditions.iter().map(|c| c.name.as_str()).collect();
-            let hint = match suggest(name, names.iter().copied().chain(["joined", "committed"])) {
+            let words = ["joined", "committed", "arrived", "deployed"];
+            let hint = match suggest(name, names.iter().copied().chain(words)) {
                 Some(s) => format!("; did you mean \"{s}\"?"),
                 None if names.is_empty() => "; the file declares no conditions".to_string(),
                 None => format!(" (conditions: {})", names.join(", ")),
@@ -280,7 +317,9 @@ impl Parser<'_> {
             if self.peek() == Some('(') {
                 return Err((
                     start,
-                    format!("unknown function \"{name}\"; only joined(NAME) exists{hint}"),
+                    format!(
+                        "unknown function \"{name}\"; only joined(NAME) and arrived(NAME) exist{hint}"
+                    ),
                 ));
             }
             return Err((start, format!("unknown condition \"{name}\"{hint}")));
@@ -348,13 +387,14 @@ impl Parser<'_> {
         })
     }
 
-    fn joined(&mut self) -> Parsed<Expr> {
+    /// `(NAME)` after `word` (`joined` or `arrived`): the contributor's index.
+    fn named(&mut self, word: &str) -> Parsed<usize> {
         self.skip_ws();
         if self.peek() != Some('(') {
             return Err((
                 self.pos,
                 format!(
-                    "expected `(` after joined, {}; write joined(NAME)",
+                    "expected `(` after {word}, {}; write {word}(NAME)",
                     self.found()
                 ),
             ));
@@ -367,14 +407,13 @@ impl Parser<'_> {
                 None => {
                     return Err((
                         open,
-                        "unbalanced parentheses: `joined(` is never closed; write joined(NAME)"
-                            .to_string(),
+                        format!("unbalanced parentheses: `{word}(` is never closed; write {word}(NAME)"),
                     ));
                 }
                 Some('(') => {
                     return Err((
                         self.pos,
-                        "contributor names cannot contain `(`; write joined(NAME) with the exact name".to_string(),
+                        format!("contributor names cannot contain `(`; write {word}(NAME) with the exact name"),
                     ));
                 }
                 Some(')') => break,
@@ -389,7 +428,7 @@ impl Parser<'_> {
         if name.is_empty() {
             return Err((
                 name_at,
-                "joined() needs a contributor name: joined(NAME)".to_string(),
+                format!("{word}() needs a contributor name: {word}(NAME)"),
             ));
         }
         let Some(index) = self.names.iter().position(|n| n == name) else {
@@ -410,19 +449,20 @@ impl Parser<'_> {
         if index == self.self_index {
             return Err((
                 name_at,
-                format!("a contributor cannot require joined() of itself (\"{name}\")"),
+                format!("a contributor cannot require {word}() of itself (\"{name}\")"),
             ));
         }
-        Ok(Expr::Joined { contributor: index })
+        Ok(index)
     }
 
-    fn committed(&mut self) -> Parsed<Expr> {
+    /// `CMP INTEGER` after `word` (`committed` or `deployed`).
+    fn personnel(&mut self, word: &str) -> Parsed<(CmpOp, u64)> {
         self.skip_ws();
         let Some(op) = self.cmp()? else {
             return Err((
                 self.pos,
                 format!(
-                    "expected a comparison (==, !=, <, <=, >, >=) after committed, {}; e.g. committed >= 5000",
+                    "expected a comparison (==, !=, <, <=, >, >=) after {word}, {}; e.g. {word} >= 5000",
                     self.found()
                 ),
             ));
@@ -437,7 +477,7 @@ impl Parser<'_> {
             return Err((
                 at,
                 format!(
-                    "expected a whole number of personnel after `committed {}`, {}",
+                    "expected a whole number of personnel after `{word} {}`, {}",
                     op.symbol(),
                     self.found()
                 ),
@@ -447,14 +487,14 @@ impl Parser<'_> {
         if self.peek() == Some('.') {
             return Err((
                 at,
-                "personnel is a whole number; write committed >= N with an integer N".to_string(),
+                format!("personnel is a whole number; write {word} >= N with an integer N"),
             ));
         }
         let personnel: u64 = digits
             .replace('_', "")
             .parse()
             .map_err(|_| (at, format!("{digits} is too large a number of personnel")))?;
-        Ok(Expr::Committed { op, personnel })
+        Ok((op, personnel))
     }
 }
 
@@ -558,6 +598,47 @@ mod tests {
                 state: 0
             }
         );
+    }
+
+    #[test]
+    fn ground_atoms_parse_and_say_where_they_are() {
+        let ground = |text: &str| parse_with_ground(text, &conds(), &names(), 0).unwrap();
+        assert_eq!(
+            ground("a and arrived( Saudi Arabia )"),
+            (
+                Expr::And(t(0), Box::new(Expr::Arrived { contributor: 1 })),
+                Some((6, "arrived(..)"))
+            )
+        );
+        assert_eq!(
+            ground("deployed >= 1_500 or arrived(Saudi Arabia)"),
+            (
+                Expr::Or(
+                    Box::new(Expr::Deployed {
+                        op: CmpOp::Ge,
+                        personnel: 1500
+                    }),
+                    Box::new(Expr::Arrived { contributor: 1 })
+                ),
+                Some((0, "deployed"))
+            )
+        );
+        assert_eq!(ground("joined(Saudi Arabia)").1, None);
+        let e = parse("arrived(Indonesia)").unwrap_err();
+        assert_eq!(e.0, 8);
+        assert!(e.1.contains("cannot require arrived() of itself"), "{}", e.1);
+        assert_eq!(parse("deployed >= x").unwrap_err().0, 12);
+        assert_eq!(parse("arrived Indonesia").unwrap_err().0, 8);
+    }
+
+    #[test]
+    fn a_condition_named_like_a_ground_word_stays_a_condition() {
+        let mut c = conds();
+        c[0].name = "arrived".into();
+        c[1].name = "deployed".into();
+        let (expr, ground) = parse_with_ground("arrived and not deployed", &c, &names(), 0).unwrap();
+        assert_eq!(expr, Expr::And(t(0), Box::new(Expr::Not(t(1)))));
+        assert_eq!(ground, None);
     }
 
     #[test]

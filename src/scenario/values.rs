@@ -1,12 +1,11 @@
 //! Numbers and probability values: integers, finite numbers, probabilities in
-//! [0, 1], and the `{ given = "COND", STATE = ... }` tables that make a value
+//! [0, 1], and one `{ given = "COND", STATE = ... }` table that makes a value
 //! depend on a condition.
 
 use std::ops::Range;
 
 use toml::de::DeValue;
 
-use super::model::Prob;
 use super::source::{
     Node, Result, Sources, check_identifier, child, entries, found, suggest, type_error,
 };
@@ -88,33 +87,6 @@ pub(crate) fn probability(src: &Sources<'_>, node: &Node<'_>, path: &str) -> Res
         ));
     }
     Ok(p)
-}
-
-const PROB_FORMS: &str =
-    "a probability (a number in [0, 1]) or a table { given = \"CONDITION\", STATE = p, ... }";
-
-/// `p`, `p_join`, `veto`: a number in [0, 1] or one per state of a
-/// condition; with the span of `given` when there is one.
-pub(crate) fn prob(
-    src: &Sources<'_>,
-    node: &Node<'_>,
-    path: &str,
-    conds: &[CondInfo],
-) -> Result<(Prob, Option<Range<usize>>)> {
-    match node.get_ref() {
-        DeValue::Table(_) => {
-            let g = given(src, node, path, conds, |n, p| probability(src, n, p))?;
-            let prob = Prob::Given {
-                condition: g.parent,
-                by_state: g.rows,
-            };
-            Ok((prob, Some(g.span)))
-        }
-        DeValue::Integer(_) | DeValue::Float(_) => {
-            Ok((Prob::Fixed(probability(src, node, path)?), None))
-        }
-        _ => Err(type_error(src, node, path, PROB_FORMS)),
-    }
 }
 
 fn state_list(c: &CondInfo) -> String {

@@ -7,15 +7,19 @@
 //! - categorical conditions (and each row of a `given` table of `probs`):
 //!   delta of probability mass moved to the first and to the last declared
 //!   state, taken from the others in proportion to what they hold;
-//! - distributions (`troops`, `delivery`, `lead_months`; fixed values too):
-//!   every location and scale parameter times 0.8 and times 1.2 (a normal's
-//!   truncation bounds and a discrete distribution's weights stay), capped
-//!   at the loader's limit for the quantity;
+//! - distributions (`troops`, `delivery`, `lead_months`, and a change's
+//!   `month` and `lasts`; fixed values too): every location and scale
+//!   parameter times 0.8 and times 1.2 (a normal's truncation bounds and a
+//!   discrete distribution's weights stay), capped at the loader's limit for
+//!   the quantity;
+//! - a change's `p` as a probability above (changes named by their number
+//!   from 1, `conditions.NAME.changes.K.p`);
 //! - the target, each role minimum and the horizon: times 0.8 and 1.2.
 //!
 //! Only keys the file (or a `--set`) writes are moved: a contributor without
-//! `veto`, `delivery` or `lead_months` keeps the default, which is not an
-//! uncertain input of the file. Inputs that cannot move (a role minimum of
+//! `veto`, `delivery` or `lead_months`, or a change without `p`, keeps the
+//! default, which is not an uncertain input of the file. `given` trees
+//! deeper than one table are not moved. Inputs that cannot move (a role minimum of
 //! 0, a fixed lead time of 0) are left out with a note.
 
 use std::collections::{HashMap, HashSet};
@@ -28,7 +32,7 @@ use crate::scenario::{Prob, Scenario, StateProbs};
 /// Upper limits the loader puts on each distribution's support.
 use crate::limits::{
     MAX_DELIVERY as DELIVERY_LIMIT, MAX_MONTHS as LEAD_MONTHS_LIMIT, MAX_MONTHS as HORIZON_LIMIT,
-    MAX_TROOPS as TROOPS_LIMIT,
+    MAX_MONTHS as CHANGE_MONTHS_LIMIT, MAX_TROOPS as TROOPS_LIMIT,
 };
 
 /// One setting of an input.
@@ -53,23 +57,32 @@ pub struct Input {
 #[derive(Debug, Default)]
 pub struct Written {
     contributors: HashMap<String, HashSet<String>>,
+    /// Keys of each change, by condition name and number from 1.
+    changes: HashMap<(String, usize), HashSet<String>>,
 }
 
 impl Written {
     /// From the file's text and the `--set` overrides.
     pub fn new(text: &str, overrides: &[String]) -> Written {
         let mut w = Written::default();
-        if let Ok(doc) = text.parse::<toml::Table>()
-            && let Some(toml::Value::Array(items)) = doc.get("contributors")
-        {
-            for item in items {
-                if let Some(t) = item.as_table()
-                    && let Some(name) = t.get("name").and_then(|n| n.as_str())
-                {
-                    w.contributors
-                        .entry(name.to_string())
-                        .or_default()
-                        .extend(t.keys().cloned());
+        if let Ok(doc) = text.parse::<toml::Table>() {
+            if let Some(toml::Value::Array(items)) = doc.get("contributors") {
+                for item in items {
+                    if let Some(t) = item.as_table()
+                        && let Some(name) = t.get("name").and_then(|n| n.as_str())
+                    {
+                        w.contributors
+                            .entry(name.to_string())
+                            .or_default()
+                            .extend(t.keys().cloned());
+                    }
+                }
+            }
+            if let Some(toml::Value::Table(conditions)) = doc.get("conditions") {
+                for (name, c) in conditions {
+                    if let Some(changes) = c.get("changes") {
+                        w.add_changes(name, changes);
+                    }
                 }
             }
         }
@@ -77,22 +90,72 @@ impl Written {
             let Ok(o) = crate::scenario::Override::parse(o) else {
                 continue;
             };
-            if let Ok(seg) = segments(&o.path)
-                && seg.len() >= 3
-                && seg[0] == "contributors"
-            {
-                w.contributors
-                    .entry(seg[1].clone())
-                    .or_default()
-                    .insert(seg[2].clone());
+            let Ok(seg) = segments(&o.path) else {
+                continue;
+            };
+            let seg: Vec<&str> = seg.iter().map(String::as_str).collect();
+            match seg.as_slice() {
+                ["contributors", name, key, ..] => {
+                    w.contributors
+                        .entry(name.to_string())
+                        .or_default()
+                        .insert(key.to_string());
+                }
+                ["conditions", name, "changes", rest @ ..] => {
+                    let value = format!("v = {}", o.value).parse::<toml::Table>();
+                    let value = value.ok().and_then(|mut t| t.remove("v"));
+                    match (rest, value) {
+                        ([], Some(v)) => w.add_changes(name, &v),
+                        ([k], Some(toml::Value::Table(t))) => {
+                            if let Ok(k) = k.parse::<usize>() {
+                                w.changes
+                                    .entry((name.to_string(), k))
+                                    .or_default()
+                                    .extend(t.keys().cloned());
+                            }
+                        }
+                        ([k, key, ..], _) => {
+                            if let Ok(k) = k.parse::<usize>() {
+                                w.changes
+                                    .entry((name.to_string(), k))
+                                    .or_default()
+                                    .insert(key.to_string());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
             }
         }
         w
     }
 
+    /// Records the keys of a condition's `changes` array.
+    fn add_changes(&mut self, condition: &str, changes: &toml::Value) {
+        let Some(items) = changes.as_array() else {
+            return;
+        };
+        for (k, item) in items.iter().enumerate() {
+            if let Some(t) = item.as_table() {
+                self.changes
+                    .entry((condition.to_string(), k + 1))
+                    .or_default()
+                    .extend(t.keys().cloned());
+            }
+        }
+    }
+
     fn has(&self, contributor: &str, key: &str) -> bool {
         self.contributors
             .get(contributor)
+            .is_some_and(|keys| keys.contains(key))
+    }
+
+    /// Whether change `k` (from 1) of `condition` writes `key`.
+    fn change_has(&self, condition: &str, k: usize, key: &str) -> bool {
+        self.changes
+            .get(&(condition.to_string(), k))
             .is_some_and(|keys| keys.contains(key))
     }
 }
@@ -131,6 +194,17 @@ pub fn inputs(s: &Scenario, written: &Written, delta: f64) -> (Vec<Input>, Vec<S
             }
             // Decision trees are not moved (their leaves are many).
             (StateProbs::Nested { .. }, _) => {}
+        }
+        for (k, change) in c.changes.iter().enumerate() {
+            let number = (k + 1).to_string();
+            let at = |key: &'static str| ["conditions", c.name.as_str(), "changes", &number, key];
+            if written.change_has(&c.name, k + 1, "p") {
+                b.prob_value(s, &at("p"), &change.p);
+            }
+            b.dist(&at("month"), &change.month, CHANGE_MONTHS_LIMIT);
+            if let Some(lasts) = &change.lasts {
+                b.dist(&at("lasts"), lasts, CHANGE_MONTHS_LIMIT);
+            }
         }
     }
     for r in &s.roles {

@@ -51,9 +51,9 @@ pub fn kind(s: &Scenario, path: &str) -> Kind {
     };
     let seg: Vec<&str> = seg.iter().map(String::as_str).collect();
     match seg.as_slice() {
-        ["conditions", _, "p", ..] | ["contributors", _, "p_join" | "veto", ..] => {
-            Kind::Probability
-        }
+        ["conditions", _, "p", ..]
+        | ["conditions", _, "changes", _, "p", ..]
+        | ["contributors", _, "p_join" | "veto", ..] => Kind::Probability,
         ["conditions", ..] if state_path(s, path).is_some() => Kind::Probability,
         ["scenario", "target" | "trials" | "seed"] | ["roles", _] => Kind::Integer,
         _ => Kind::Real,
