@@ -4,11 +4,11 @@
 //! files compared with the exact value (within 4.5 standard errors).
 
 #[path = "exact/check.rs"]
-mod check;
+pub mod check;
 #[path = "exact/enumerate.rs"]
-mod enumerate;
+pub mod enumerate;
 #[path = "exact/model.rs"]
-mod model;
+pub mod model;
 #[path = "exact/scenarios.rs"]
 mod scenarios;
 

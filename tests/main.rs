@@ -9,6 +9,7 @@ mod charts;
 mod differential;
 mod distributions;
 mod exact;
+mod exact_time;
 mod golden;
 mod loader_errors;
 mod many_clauses;
