@@ -486,7 +486,6 @@ fn check(name: &str, seed: u64) {
 /// The hand-computed cases above, through the engine (most of their
 /// answers are 0 or 1, which must come out exactly).
 #[test]
-#[ignore = "the loader does not read format 2 yet (scenario.format: only format 1 exists)"]
 fn exact_time_hand_cases() {
     let cases = [
         ("suspend_withdraw", SUSPEND_WITHDRAW.to_string()),
@@ -508,25 +507,21 @@ fn exact_time_hand_cases() {
 }
 
 #[test]
-#[ignore = "the loader does not read format 2 yet (scenario.format: only format 1 exists)"]
 fn exact_time_ceasefire() {
     check("ceasefire", 31);
 }
 
 #[test]
-#[ignore = "the loader does not read format 2 yet (scenario.format: only format 1 exists)"]
 fn exact_time_shock() {
     check("shock", 32);
 }
 
 #[test]
-#[ignore = "the loader does not read format 2 yet (scenario.format: only format 1 exists)"]
 fn exact_time_advance() {
     check("advance", 33);
 }
 
 #[test]
-#[ignore = "the loader does not read format 2 yet (scenario.format: only format 1 exists)"]
 fn exact_time_mandate() {
     check("mandate", 34);
 }
