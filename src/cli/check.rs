@@ -148,7 +148,11 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
                     format!("depends on {}", names.join(", "))
                 }
             };
-            let when = if c.changes.is_empty() { "" } else { " at month 0" };
+            let when = if c.changes.is_empty() {
+                ""
+            } else {
+                " at month 0"
+            };
             out += &format!("    {}: {}{when}\n", c.name, probs);
             for (k, change) in c.changes.iter().enumerate() {
                 out += &change_text(s, c, k, change);

@@ -7,7 +7,9 @@ use toml::de::DeValue;
 
 use super::distributions::{LASTS, MONTH, dist_value};
 use super::model::{Change, Prob};
-use super::source::{Node, Result, Sources, check_keys, child, require, suggest, table, type_error};
+use super::source::{
+    Node, Result, Sources, check_keys, child, require, suggest, table, type_error,
+};
 use super::trees::{Scope, prob};
 use super::values::CondInfo;
 
@@ -46,7 +48,12 @@ pub(crate) fn changes(
     let mut out = Vec::with_capacity(items.len());
     for (k, item) in items.iter().enumerate() {
         let at = format!("{path}[{k}]");
-        let body = table(src, item, &at, "a table with `to`, `month` and optionally `p`, `lasts`")?;
+        let body = table(
+            src,
+            item,
+            &at,
+            "a table with `to`, `month` and optionally `p`, `lasts`",
+        )?;
         check_keys(src, body, &at, &KEYS)?;
         scope.version.uses_time(
             src,
@@ -54,7 +61,14 @@ pub(crate) fn changes(
             &at,
             &format!("a change of condition {}", cond.name),
         )?;
-        let to_node = require(src, body, &item.span(), &at, "to", "the state it changes to")?;
+        let to_node = require(
+            src,
+            body,
+            &item.span(),
+            &at,
+            "to",
+            "the state it changes to",
+        )?;
         let to = state(src, to_node, &child(&at, "to"), cond, boolean)?;
         let p = match body.get("p") {
             Some(n) => prob(src, n, &child(&at, "p"), scope)?.0,
@@ -73,7 +87,12 @@ pub(crate) fn changes(
             Some(n) => Some(dist_value(src, n, &child(&at, "lasts"), &LASTS, scope)?),
             None => None,
         };
-        out.push(Change { to, p, month, lasts });
+        out.push(Change {
+            to,
+            p,
+            month,
+            lasts,
+        });
     }
     Ok(out)
 }

@@ -407,13 +407,17 @@ impl Parser<'_> {
                 None => {
                     return Err((
                         open,
-                        format!("unbalanced parentheses: `{word}(` is never closed; write {word}(NAME)"),
+                        format!(
+                            "unbalanced parentheses: `{word}(` is never closed; write {word}(NAME)"
+                        ),
                     ));
                 }
                 Some('(') => {
                     return Err((
                         self.pos,
-                        format!("contributor names cannot contain `(`; write {word}(NAME) with the exact name"),
+                        format!(
+                            "contributor names cannot contain `(`; write {word}(NAME) with the exact name"
+                        ),
                     ));
                 }
                 Some(')') => break,
@@ -626,7 +630,11 @@ mod tests {
         assert_eq!(ground("joined(Saudi Arabia)").1, None);
         let e = parse("arrived(Indonesia)").unwrap_err();
         assert_eq!(e.0, 8);
-        assert!(e.1.contains("cannot require arrived() of itself"), "{}", e.1);
+        assert!(
+            e.1.contains("cannot require arrived() of itself"),
+            "{}",
+            e.1
+        );
         assert_eq!(parse("deployed >= x").unwrap_err().0, 12);
         assert_eq!(parse("arrived Indonesia").unwrap_err().0, 8);
     }
@@ -636,7 +644,8 @@ mod tests {
         let mut c = conds();
         c[0].name = "arrived".into();
         c[1].name = "deployed".into();
-        let (expr, ground) = parse_with_ground("arrived and not deployed", &c, &names(), 0).unwrap();
+        let (expr, ground) =
+            parse_with_ground("arrived and not deployed", &c, &names(), 0).unwrap();
         assert_eq!(expr, Expr::And(t(0), Box::new(Expr::Not(t(1)))));
         assert_eq!(ground, None);
     }

@@ -4,43 +4,12 @@
 //! leaves and nothing changes: one negotiation at month 0, then arrivals.
 
 use super::draws::{Compiled, TrialDraws};
-use crate::engine::sample::{threshold, whole};
+use super::moment::bits;
+pub use super::moment::{Fate, Joining, Moment, Why};
+use crate::engine::sample::whole;
 use crate::limits::MAX_DECISION_TIMES;
-use crate::scenario::clause::Now;
 use crate::scenario::{OnUnmet, Scenario};
 use serde::Serialize;
-
-/// A contributor's latest joining.
-#[derive(Debug, Clone, Copy)]
-pub struct Joining {
-    /// People, read through the distribution in force at the joining time.
-    pub pledge: u64,
-    /// People: round(pledge × delivery).
-    pub deployed: u64,
-    /// Month its personnel arrive (joining time + lead time).
-    pub arrive: f64,
-}
-
-/// Where a contributor stands.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Fate {
-    /// In the coalition now.
-    pub member: bool,
-    /// Was in the coalition at some decision time.
-    pub ever: bool,
-    /// Withdrew (`on_unmet = "withdraw"`): never joins again.
-    pub withdrew: bool,
-    /// The decision time at which it last left (it may not rejoin there).
-    pub left_at: Option<f64>,
-    pub joining: Option<Joining>,
-}
-
-impl Fate {
-    /// In theatre at `t`: a member whose personnel has arrived.
-    pub fn in_theatre(&self, t: f64) -> bool {
-        self.member && self.joining.is_some_and(|j| j.arrive <= t)
-    }
-}
 
 /// The force after one decision time.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -62,16 +31,6 @@ pub struct Stint {
     pub leave: Option<f64>,
     /// People.
     pub deployed: u64,
-}
-
-/// Why a contributor would not join at a moment: the first of these.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Why {
-    NotWilling,
-    Vetoed,
-    /// Clause k (from 0, as written) fails.
-    Clause(usize),
 }
 
 /// A step of a trial, recorded for `muster trace`.
@@ -151,10 +110,6 @@ impl Story {
     }
 }
 
-fn bits(flags: impl Iterator<Item = bool>) -> u64 {
-    flags.enumerate().fold(0, |m, (i, b)| m | u64::from(b) << i)
-}
-
 /// A trial being played.
 struct Play<'a> {
     s: &'a Scenario,
@@ -204,8 +159,10 @@ pub fn play_logged(
     let mut points = Vec::new();
     for _ in 0..MAX_DECISION_TIMES {
         d.states_at(p.t, &mut p.states);
-        let (month, states) = (p.t, p.states.clone());
-        p.record(|| Event::Decision { month, states });
+        if p.log.is_some() {
+            let (month, states) = (p.t, p.states.clone());
+            p.record(|| Event::Decision { month, states });
+        }
         p.settle();
         points.push(p.point());
         let arrivals = p
@@ -252,19 +209,6 @@ impl Play<'_> {
         }
     }
 
-    /// The first reason contributor `i` would not join now, if any.
-    fn why_not(&self, i: usize) -> Option<Why> {
-        if !self.willing(i) {
-            return Some(Why::NotWilling);
-        }
-        if self.vetoed(i) {
-            return Some(Why::Vetoed);
-        }
-        (0..self.s.contributors[i].requires.len())
-            .find(|&k| !self.clause_holds(i, k))
-            .map(Why::Clause)
-    }
-
     /// §5.2 steps 2-4 at the current decision time: leaving rounds, then
     /// joining rounds, until neither changes anything.
     fn settle(&mut self) {
@@ -306,53 +250,21 @@ impl Play<'_> {
         }
     }
 
-    /// Willing at the current states (one word against the threshold in
-    /// force).
-    fn willing(&self, i: usize) -> bool {
-        let c = &self.s.contributors[i];
-        self.never_willing != Some(i)
-            && u64::from(self.d.contributors[i].willing) < threshold(c.p_join.at(&self.states))
-    }
-
-    fn vetoed(&self, i: usize) -> bool {
-        let c = &self.s.contributors[i];
-        u64::from(self.d.contributors[i].vetoed) < threshold(c.veto.at(&self.states))
-    }
-
-    /// What contributor `i`'s clauses read now.
-    fn now(&self, i: usize) -> Now<'_> {
-        let others = || {
-            self.fates
-                .iter()
-                .enumerate()
-                .filter(move |(j, _)| *j != i)
-                .map(|(_, f)| f)
-        };
-        Now {
+    /// What contributors see now.
+    fn moment(&self) -> Moment<'_> {
+        Moment {
+            s: self.s,
+            d: self.d,
+            fates: &self.fates,
             states: &self.states,
-            joined: bits(self.fates.iter().map(|f| f.member)),
-            committed: others()
-                .filter(|f| f.member)
-                .filter_map(|f| f.joining.map(|j| j.pledge))
-                .sum(),
-            in_theatre: bits(self.fates.iter().map(|f| f.in_theatre(self.t))),
-            deployed: others()
-                .filter(|f| f.in_theatre(self.t))
-                .filter_map(|f| f.joining.map(|j| j.deployed))
-                .sum(),
+            t: self.t,
+            never_willing: self.never_willing,
         }
-    }
-
-    /// Whether clause k of contributor `i` holds now.
-    fn clause_holds(&self, i: usize, k: usize) -> bool {
-        self.s.contributors[i].requires[k]
-            .expr
-            .holds_at(&self.now(i))
     }
 
     /// Would join now: willing, not vetoed, every clause holds.
     fn would_join(&self, i: usize) -> bool {
-        self.why_not(i).is_none()
+        self.moment().why_not(i).is_none()
     }
 
     /// Joins at the current time, its values read at the current states.
@@ -385,7 +297,7 @@ impl Play<'_> {
     fn leave(&mut self, i: usize) {
         let t = self.t;
         if self.log.is_some() {
-            let why = self.why_not(i).unwrap_or(Why::NotWilling);
+            let why = self.moment().why_not(i).unwrap_or(Why::NotWilling);
             let withdrew = self.s.contributors[i].on_unmet == OnUnmet::Withdraw;
             self.record(|| Event::Left {
                 month: t,
@@ -451,26 +363,25 @@ pub fn roles_met(s: &Scenario, deployed: &[u64], present: u64) -> bool {
     })
 }
 
-/// Whether clause k of contributor `i` holds at the horizon against the
-/// coalition there, and whether it is willing and vetoed there (for the
+/// Contributor `i` at the horizon, against the coalition there (for the
 /// blockers).
-pub fn at_horizon(s: &Scenario, c: &Compiled, d: &TrialDraws, story: &Story, i: usize) -> Reasons {
-    let p = Play {
+pub fn at_horizon(s: &Scenario, d: &TrialDraws, story: &Story, i: usize) -> Reasons {
+    let m = Moment {
         s,
-        c,
         d,
-        never_willing: None,
-        fates: story.fates.clone(),
-        stints: Vec::new(),
-        states: story.states.clone(),
+        fates: &story.fates,
+        states: &story.states,
         t: story.horizon,
-        log: None,
+        never_willing: None,
     };
+    let now = m.now(i);
     Reasons {
-        willing: p.willing(i),
-        vetoed: p.vetoed(i),
-        clauses: (0..s.contributors[i].requires.len())
-            .map(|k| p.clause_holds(i, k))
+        willing: m.willing(i),
+        vetoed: m.vetoed(i),
+        clauses: s.contributors[i]
+            .requires
+            .iter()
+            .map(|k| k.expr.holds_at(&now))
             .collect(),
     }
 }

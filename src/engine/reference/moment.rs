@@ -1,0 +1,118 @@
+//! What a contributor sees at one moment of a trial (§5.2): whether it is
+//! willing and vetoed at the states in force, what its clauses read
+//! (coalition, pledges, who is in theatre), and so whether it would join now.
+
+use super::draws::TrialDraws;
+use crate::engine::sample::threshold;
+use crate::scenario::Scenario;
+use crate::scenario::clause::Now;
+use serde::Serialize;
+
+/// A contributor's latest joining.
+#[derive(Debug, Clone, Copy)]
+pub struct Joining {
+    /// People, read through the distribution in force at the joining time.
+    pub pledge: u64,
+    /// People: round(pledge × delivery).
+    pub deployed: u64,
+    /// Month its personnel arrive (joining time + lead time).
+    pub arrive: f64,
+}
+
+/// Where a contributor stands.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fate {
+    /// In the coalition now.
+    pub member: bool,
+    /// Was in the coalition at some decision time.
+    pub ever: bool,
+    /// Withdrew (`on_unmet = "withdraw"`): never joins again.
+    pub withdrew: bool,
+    /// The decision time at which it last left (it may not rejoin there).
+    pub left_at: Option<f64>,
+    pub joining: Option<Joining>,
+}
+
+impl Fate {
+    /// In theatre at `t`: a member whose personnel has arrived.
+    pub fn in_theatre(&self, t: f64) -> bool {
+        self.member && self.joining.is_some_and(|j| j.arrive <= t)
+    }
+}
+
+/// Why a contributor would not join at a moment: the first of these.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Why {
+    NotWilling,
+    Vetoed,
+    /// Clause k (from 0, as written) fails.
+    Clause(usize),
+}
+
+/// One moment of a trial: the states in force and where everyone stands.
+pub struct Moment<'a> {
+    pub s: &'a Scenario,
+    pub d: &'a TrialDraws,
+    pub fates: &'a [Fate],
+    pub states: &'a [u8],
+    /// Months from month 0.
+    pub t: f64,
+    /// A contributor replayed as never willing (for pivotal).
+    pub never_willing: Option<usize>,
+}
+
+impl Moment<'_> {
+    /// Willing at the states in force: one word against the threshold in force.
+    pub fn willing(&self, i: usize) -> bool {
+        let c = &self.s.contributors[i];
+        self.never_willing != Some(i)
+            && u64::from(self.d.contributors[i].willing) < threshold(c.p_join.at(self.states))
+    }
+
+    pub fn vetoed(&self, i: usize) -> bool {
+        let c = &self.s.contributors[i];
+        u64::from(self.d.contributors[i].vetoed) < threshold(c.veto.at(self.states))
+    }
+
+    /// What contributor `i`'s clauses read now.
+    pub fn now(&self, i: usize) -> Now<'_> {
+        let (mut committed, mut deployed) = (0, 0);
+        for (_, f) in self.fates.iter().enumerate().filter(|(j, _)| *j != i) {
+            if let Some(joining) = f.joining.filter(|_| f.member) {
+                committed += joining.pledge;
+                if f.in_theatre(self.t) {
+                    deployed += joining.deployed;
+                }
+            }
+        }
+        Now {
+            states: self.states,
+            joined: bits(self.fates.iter().map(|f| f.member)),
+            committed,
+            in_theatre: bits(self.fates.iter().map(|f| f.in_theatre(self.t))),
+            deployed,
+        }
+    }
+
+    /// The first reason contributor `i` would not join now, if any.
+    pub fn why_not(&self, i: usize) -> Option<Why> {
+        if !self.willing(i) {
+            return Some(Why::NotWilling);
+        }
+        if self.vetoed(i) {
+            return Some(Why::Vetoed);
+        }
+        let now = self.now(i);
+        self.s.contributors[i]
+            .requires
+            .iter()
+            .position(|k| !k.expr.holds_at(&now))
+            .map(Why::Clause)
+    }
+}
+
+/// A set as bits: bit i for the i-th flag.
+pub fn bits(flags: impl Iterator<Item = bool>) -> u64 {
+    flags.enumerate().fold(0, |m, (i, b)| m | u64::from(b) << i)
+}
