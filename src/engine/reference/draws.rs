@@ -32,6 +32,38 @@ pub struct Compiled {
     streams: Vec<u64>,
     changes: Vec<ChangePlan>,
     pub values: Vec<Values>,
+    /// Every non-empty set of roles, for §2 step 5.
+    pub role_sets: Vec<RoleSet>,
+}
+
+/// A set of roles: the sum of their minimums, and who accepts one of them.
+pub struct RoleSet {
+    /// People.
+    pub demand: u64,
+    /// Contributors accepting a role in the set (bit i).
+    pub accepting: u64,
+}
+
+/// §2 step 5 reads: for every set S of roles, the sum of their minimums is
+/// at most the personnel of contributors accepting a role in S.
+fn role_sets(s: &Scenario) -> Vec<RoleSet> {
+    (1u32..1 << s.roles.len())
+        .map(|set| {
+            let in_set = |r: usize| set >> r & 1 == 1;
+            RoleSet {
+                demand: (0..s.roles.len())
+                    .filter(|&r| in_set(r))
+                    .map(|r| s.roles[r].minimum)
+                    .sum(),
+                accepting: s
+                    .contributors
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.roles.iter().any(|&r| in_set(r)))
+                    .fold(0, |m, (i, _)| m | 1 << i),
+            }
+        })
+        .collect()
 }
 
 /// A change that happens in this trial.
@@ -125,6 +157,7 @@ impl Compiled {
             streams,
             changes,
             values,
+            role_sets: role_sets(s),
         }
     }
 

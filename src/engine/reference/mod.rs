@@ -131,7 +131,7 @@ fn tally_trial(s: &Scenario, c: &Compiled, d: &TrialDraws, story: &Story, tally:
         if in_theatre >> i & 1 == 1 {
             ct.arrived_pledge += pledge;
         } else {
-            let reasons = blockers(s, d, story, i);
+            let reasons = blockers(s, story, i);
             if let Some(first) = reasons.iter().position(|r| *r) {
                 ct.first[first] += 1;
                 ct.first_pledge[first] += pledge;
@@ -169,10 +169,10 @@ fn tally_trial(s: &Scenario, c: &Compiled, d: &TrialDraws, story: &Story, tally:
 /// when there is a horizon), that contributor `i` is not in theatre at the
 /// horizon. One in the coalition there has the one reason `late`; `left`
 /// holds when no other does.
-fn blockers(s: &Scenario, d: &TrialDraws, story: &Story, i: usize) -> Vec<bool> {
+fn blockers(s: &Scenario, story: &Story, i: usize) -> Vec<bool> {
     let f = &story.fates[i];
     let member = f.member;
-    let at_h = at_horizon(s, d, story, i);
+    let at_h = at_horizon(s, story, i);
     let mut reasons = vec![!member && !at_h.willing, !member && at_h.vetoed];
     reasons.extend(at_h.clauses.iter().map(|holds| !member && !holds));
     if s.contributors[i].on_unmet != crate::scenario::OnUnmet::Stay {

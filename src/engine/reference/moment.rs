@@ -53,26 +53,48 @@ pub enum Why {
 /// One moment of a trial: the states in force and where everyone stands.
 pub struct Moment<'a> {
     pub s: &'a Scenario,
-    pub d: &'a TrialDraws,
     pub fates: &'a [Fate],
     pub states: &'a [u8],
     /// Months from month 0.
     pub t: f64,
-    /// A contributor replayed as never willing (for pivotal).
-    pub never_willing: Option<usize>,
+    /// Who is willing and who is vetoed at these states (`Drawn::at`).
+    pub drawn: Drawn,
+}
+
+/// Who is willing and who is vetoed at some states: each contributor's
+/// word against the threshold in force there (bit i = contributor i).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Drawn {
+    pub willing: u64,
+    pub vetoed: u64,
+}
+
+impl Drawn {
+    /// At `states`; `never_willing` is a contributor replayed as never
+    /// willing (for pivotal).
+    pub fn at(s: &Scenario, d: &TrialDraws, states: &[u8], never_willing: Option<usize>) -> Drawn {
+        let below = |word: u32, p: f64| u64::from(word) < threshold(p);
+        let willing = bits(s.contributors.iter().enumerate().map(|(i, c)| {
+            never_willing != Some(i) && below(d.contributors[i].willing, c.p_join.at(states))
+        }));
+        let vetoed = bits(
+            s.contributors
+                .iter()
+                .zip(&d.contributors)
+                .map(|(c, u)| below(u.vetoed, c.veto.at(states))),
+        );
+        Drawn { willing, vetoed }
+    }
 }
 
 impl Moment<'_> {
-    /// Willing at the states in force: one word against the threshold in force.
+    /// Willing at the states in force: its word against the threshold in force.
     pub fn willing(&self, i: usize) -> bool {
-        let c = &self.s.contributors[i];
-        self.never_willing != Some(i)
-            && u64::from(self.d.contributors[i].willing) < threshold(c.p_join.at(self.states))
+        self.drawn.willing >> i & 1 == 1
     }
 
     pub fn vetoed(&self, i: usize) -> bool {
-        let c = &self.s.contributors[i];
-        u64::from(self.d.contributors[i].vetoed) < threshold(c.veto.at(self.states))
+        self.drawn.vetoed >> i & 1 == 1
     }
 
     /// What contributor `i`'s clauses read now.

@@ -5,7 +5,7 @@
 
 use super::draws::{Compiled, TrialDraws};
 use super::moment::bits;
-pub use super::moment::{Fate, Joining, Moment, Why};
+pub use super::moment::{Drawn, Fate, Joining, Moment, Why};
 use crate::engine::sample::whole;
 use crate::limits::MAX_DECISION_TIMES;
 use crate::scenario::{OnUnmet, Scenario};
@@ -69,6 +69,8 @@ pub struct Story {
     pub fates: Vec<Fate>,
     /// The states at the horizon.
     pub states: Vec<u8>,
+    /// Who is willing and vetoed at the horizon.
+    pub drawn: Drawn,
     /// The horizon (months; infinite without one).
     pub horizon: f64,
 }
@@ -115,11 +117,12 @@ struct Play<'a> {
     s: &'a Scenario,
     c: &'a Compiled,
     d: &'a TrialDraws,
-    never_willing: Option<usize>,
     fates: Vec<Fate>,
     stints: Vec<Stint>,
     states: Vec<u8>,
     t: f64,
+    /// Who is willing and vetoed at the current states.
+    drawn: Drawn,
     /// The steps, when recorded.
     log: Option<Vec<Event>>,
 }
@@ -149,16 +152,17 @@ pub fn play_logged(
         s,
         c,
         d,
-        never_willing,
         fates: vec![Fate::default(); s.contributors.len()],
         stints: Vec::new(),
         states: Vec::new(),
         t: 0.0,
         log: record.then(Vec::new),
+        drawn: Drawn::default(),
     };
     let mut points = Vec::new();
     for _ in 0..MAX_DECISION_TIMES {
         d.states_at(p.t, &mut p.states);
+        p.drawn = Drawn::at(s, d, &p.states, never_willing);
         if p.log.is_some() {
             let (month, states) = (p.t, p.states.clone());
             p.record(|| Event::Decision { month, states });
@@ -198,6 +202,7 @@ pub fn play_logged(
         stints,
         fates: p.fates,
         states: p.states,
+        drawn: p.drawn,
         horizon,
     }
 }
@@ -254,11 +259,10 @@ impl Play<'_> {
     fn moment(&self) -> Moment<'_> {
         Moment {
             s: self.s,
-            d: self.d,
             fates: &self.fates,
             states: &self.states,
             t: self.t,
-            never_willing: self.never_willing,
+            drawn: self.drawn,
         }
     }
 
@@ -323,16 +327,22 @@ impl Play<'_> {
 
     /// The force now.
     fn point(&self) -> Point {
-        let in_theatre = bits(self.fates.iter().map(|f| f.in_theatre(self.t)));
-        let deployed: Vec<u64> = self
-            .fates
-            .iter()
-            .map(|f| f.joining.map_or(0, |j| j.deployed))
-            .collect();
+        let present = |set: u64| -> u64 {
+            self.fates
+                .iter()
+                .enumerate()
+                .filter(|(i, f)| set >> i & 1 == 1 && f.in_theatre(self.t))
+                .filter_map(|(_, f)| f.joining.map(|j| j.deployed))
+                .sum()
+        };
         Point {
             t: self.t,
-            personnel: sum_of(&deployed, in_theatre),
-            roles_met: roles_met(self.s, &deployed, in_theatre),
+            personnel: present(u64::MAX),
+            roles_met: self
+                .c
+                .role_sets
+                .iter()
+                .all(|rs| rs.demand <= present(rs.accepting)),
         }
     }
 }
@@ -345,34 +355,15 @@ pub fn sum_of(values: &[u64], set: u64) -> u64 {
         .sum()
 }
 
-/// §2 step 5: for every set of roles, the sum of their minimums is at most
-/// the personnel of the members of `present` accepting a role in the set.
-pub fn roles_met(s: &Scenario, deployed: &[u64], present: u64) -> bool {
-    (1u32..1 << s.roles.len()).all(|set| {
-        let in_set = |r: usize| set >> r & 1 == 1;
-        let demand: u64 = (0..s.roles.len())
-            .filter(|&r| in_set(r))
-            .map(|r| s.roles[r].minimum)
-            .sum();
-        let accepting = bits(
-            s.contributors
-                .iter()
-                .map(|c| c.roles.iter().any(|&r| in_set(r))),
-        );
-        demand <= sum_of(deployed, present & accepting)
-    })
-}
-
 /// Contributor `i` at the horizon, against the coalition there (for the
 /// blockers).
-pub fn at_horizon(s: &Scenario, d: &TrialDraws, story: &Story, i: usize) -> Reasons {
+pub fn at_horizon(s: &Scenario, story: &Story, i: usize) -> Reasons {
     let m = Moment {
         s,
-        d,
         fates: &story.fates,
         states: &story.states,
         t: story.horizon,
-        never_willing: None,
+        drawn: story.drawn,
     };
     let now = m.now(i);
     Reasons {

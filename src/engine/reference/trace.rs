@@ -98,7 +98,7 @@ pub fn trace(s: &Scenario, seed: u64, trial: u64) -> Trace {
     let first_reason = (0..s.contributors.len())
         .map(|i| {
             (in_theatre >> i & 1 == 0)
-                .then(|| super::blockers(s, &d, &story, i).iter().position(|r| *r))
+                .then(|| super::blockers(s, &story, i).iter().position(|r| *r))
                 .flatten()
         })
         .collect();
