@@ -70,6 +70,28 @@ for sc in "$SIMPLE" "$GAZA"; do
   fi
 done
 
+# A scenario with time against the same file with its changes removed (and
+# against the format-1 file of the same force, on the fast engine).
+TIMED=scenarios/gaza_isf_2025-11.toml
+python3 - "$TIMED" "$OUT/no_changes.toml" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+# Drop every [[conditions.NAME.changes]] table: from its header to the next header.
+out = re.sub(r"(?ms)^\[\[conditions\.[A-Za-z0-9_]+\.changes\]\].*?(?=^\[)", "", text)
+open(sys.argv[2], "w").write(out)
+PY
+T_TRIALS=$((TRIALS / 10))
+read -r t_timed _ < <(measure "$BIN" run "$TIMED" --trials "$T_TRIALS" --seed 1 --quiet --threads 1 --out "$OUT/timed")
+read -r t_plain _ < <(measure "$BIN" run "$OUT/no_changes.toml" --trials "$T_TRIALS" --seed 1 --quiet --threads 1 --out "$OUT/plain")
+read -r t_f1 _ < <(measure "$BIN" run "$GAZA" --trials "$T_TRIALS" --seed 1 --quiet --threads 1 --out "$OUT/f1")
+echo
+echo "== time (format 2), $T_TRIALS trials, 1 thread"
+echo "timed Gaza file:               ${t_timed}s ($(rate "$T_TRIALS" "$t_timed") trials/s)"
+echo "same file, changes removed:    ${t_plain}s ($(rate "$T_TRIALS" "$t_plain") trials/s)"
+echo "format-1 Gaza (fast engine):   ${t_f1}s ($(rate "$T_TRIALS" "$t_f1") trials/s)"
+echo "timed / changes removed:       $(ratio "$t_timed" "$t_plain")x   (target <= 3)"
+echo "timed / format-1 fast engine:  $(ratio "$t_timed" "$t_f1")x"
+
 echo
 echo "== peak memory, simple12, default threads"
 for n in 100000 1000000 10000000 100000000; do
