@@ -647,3 +647,35 @@ fn precision_mode_stops_at_the_trial_limit() {
     assert_eq!(record_precision_met(&dir), Some(false));
     assert!(half_width(&dir) > 0.0001);
 }
+
+// ---------------------------------------------------------------------------
+// Scenarios with time (format 2) run on the reference simulator, batch by
+// batch like the fast engine: the same files whatever the threads or shards.
+
+#[test]
+fn scenarios_with_time_give_identical_files_across_threads_and_shards() {
+    let w = Work::new();
+    let timed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/exact_time/shock.toml"),
+    )
+    .unwrap();
+    w.write("scenario.toml", &format!("{timed}\n[[contributors]]\nname = \"Chile\"\np_join = 0.5\ntroops = {{ dist = \"uniform\", min = 100, max = 900 }}\nlead_months = {{ dist = \"uniform\", min = 0, max = 12 }}\non_unmet = \"suspend\"\nrequires = [\"deployed >= 1000\"]\n"));
+    let one = w.path("timed-1");
+    let two = w.path("timed-2");
+    for (dir, threads) in [(&one, "1"), (&two, "2")] {
+        w.ok(&[
+            "run",
+            "scenario.toml",
+            "--quiet",
+            "--trials",
+            "50000",
+            "--out",
+            dir.to_str().unwrap(),
+            "--threads",
+            threads,
+        ]);
+    }
+    assert_same_results(&one, &two, "a timed scenario, --threads 1 vs --threads 2");
+    let merged = shard_and_merge(&w, 3, &["--trials", "50000"], "timed");
+    assert_same_results(&one, &merged, "a timed scenario, merge of 3 shards");
+}
