@@ -91,7 +91,7 @@ pub struct Uniforms {
 }
 
 /// Everything random in one trial.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct TrialDraws {
     /// State index of each condition at month 0.
     pub month0: Vec<u8>,
@@ -177,16 +177,25 @@ impl Compiled {
 
     /// The draws of the trial at position `at` of a batch's words.
     pub fn draws(&self, s: &Scenario, words: &Words, at: usize) -> TrialDraws {
+        let mut d = TrialDraws::default();
+        self.draws_into(s, words, at, &mut d);
+        d
+    }
+
+    /// `draws` into `out`, reusing its buffers.
+    pub fn draws_into(&self, s: &Scenario, words: &Words, at: usize, out: &mut TrialDraws) {
         let word = |slot: usize| words.words[slot][at];
-        let month0 = sample_conditions(s, &word);
+        sample_conditions(s, &word, &mut out.month0);
+        let month0 = &out.month0;
         let n = s.conditions.len();
-        let mut changes = Vec::new();
+        let changes = &mut out.changes;
+        changes.clear();
         for (k, ch) in self.changes.iter().enumerate() {
             let slot = n + 3 * k;
-            let happens = u64::from(word(slot)) < threshold(ch.p.at(&month0));
-            let start = ch.month.quantile_at(unit(word(slot + 1)), &month0);
+            let happens = u64::from(word(slot)) < threshold(ch.p.at(month0));
+            let start = ch.month.quantile_at(unit(word(slot + 1)), month0);
             let end = match &ch.lasts {
-                Some(lasts) => start + lasts.quantile_at(unit(word(slot + 2)), &month0),
+                Some(lasts) => start + lasts.quantile_at(unit(word(slot + 2)), month0),
                 None => f64::INFINITY,
             };
             if happens {
@@ -200,8 +209,9 @@ impl Compiled {
             }
         }
         let base = n + 3 * self.changes.len();
-        let contributors = (0..s.contributors.len())
-            .map(|i| {
+        out.contributors.clear();
+        out.contributors
+            .extend((0..s.contributors.len()).map(|i| {
                 let slot = base + 5 * i;
                 Uniforms {
                     willing: word(slot),
@@ -210,23 +220,18 @@ impl Compiled {
                     delivery: unit(word(slot + 3)),
                     lead: unit(word(slot + 4)),
                 }
-            })
-            .collect();
-        TrialDraws {
-            month0,
-            changes,
-            contributors,
-        }
+            }));
     }
 }
 
 /// §2 step 1: every condition's month-0 state, parents before children. A
 /// categorical draw takes the first state whose cumulative probability the
 /// word stays below (the last state takes the rest).
-fn sample_conditions(s: &Scenario, word: &impl Fn(usize) -> u32) -> Vec<u8> {
-    let mut states = vec![0u8; s.conditions.len()];
+fn sample_conditions(s: &Scenario, word: &impl Fn(usize) -> u32, states: &mut Vec<u8>) {
+    states.clear();
+    states.resize(s.conditions.len(), 0);
     for &k in &s.condition_order {
-        let probs = s.conditions[k].probs.at(&states);
+        let probs = s.conditions[k].probs.at(states);
         let w = u64::from(word(k));
         let mut cumulative = 0.0;
         let mut state = probs.len() - 1;
@@ -239,7 +244,6 @@ fn sample_conditions(s: &Scenario, word: &impl Fn(usize) -> u32) -> Vec<u8> {
         }
         states[k] = state as u8;
     }
-    states
 }
 
 impl TrialDraws {

@@ -50,9 +50,10 @@ pub fn run_batch(
     tally: &mut Tally,
 ) {
     let words = compiled.words(streams, first, len);
+    let (mut draws, mut story) = (TrialDraws::default(), Story::default());
     for at in 0..len {
-        let draws = compiled.draws(s, &words, at);
-        let story = play(s, compiled, &draws, None);
+        compiled.draws_into(s, &words, at, &mut draws);
+        play::play_into(s, compiled, &draws, None, false, &mut story);
         tally_trial(s, compiled, &draws, &story, tally);
     }
 }

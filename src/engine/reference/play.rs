@@ -57,7 +57,7 @@ pub enum Event {
 }
 
 /// What happened in one trial.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Story {
     /// The steps, when recorded (`muster trace`); empty otherwise.
     pub events: Vec<Event>,
@@ -71,6 +71,8 @@ pub struct Story {
     pub states: Vec<u8>,
     /// Who is willing and vetoed at the horizon.
     pub drawn: Drawn,
+    /// The decision times of the changes (a buffer, kept for reuse).
+    fixed: Vec<f64>,
     /// The horizon (months; infinite without one).
     pub horizon: f64,
 }
@@ -141,25 +143,53 @@ pub fn play_logged(
     never_willing: Option<usize>,
     record: bool,
 ) -> Story {
+    let mut story = Story::default();
+    play_into(s, c, d, never_willing, record, &mut story);
+    story
+}
+
+/// `play_logged` into `story`, reusing its buffers (one story per worker
+/// serves every trial of a batch).
+pub fn play_into(
+    s: &Scenario,
+    c: &Compiled,
+    d: &TrialDraws,
+    never_willing: Option<usize>,
+    record: bool,
+    story: &mut Story,
+) {
     let horizon = s.horizon_months.unwrap_or(f64::INFINITY);
-    let mut fixed: Vec<f64> = std::iter::once(0.0)
-        .chain(d.changes.iter().flat_map(|ch| [ch.start, ch.end]))
-        .filter(|&t| t <= horizon)
-        .collect();
+    let mut fixed = std::mem::take(&mut story.fixed);
+    fixed.clear();
+    fixed.push(0.0);
+    fixed.extend(
+        d.changes
+            .iter()
+            .flat_map(|ch| [ch.start, ch.end])
+            .filter(|&t| t <= horizon),
+    );
     fixed.sort_by(f64::total_cmp);
     fixed.dedup();
+    let mut fates = std::mem::take(&mut story.fates);
+    fates.clear();
+    fates.resize(s.contributors.len(), Fate::default());
+    let mut stints = std::mem::take(&mut story.stints);
+    stints.clear();
+    let mut log = std::mem::take(&mut story.events);
+    log.clear();
     let mut p = Play {
         s,
         c,
         d,
-        fates: vec![Fate::default(); s.contributors.len()],
-        stints: Vec::new(),
-        states: Vec::new(),
+        fates,
+        stints,
+        states: std::mem::take(&mut story.states),
         t: 0.0,
-        log: record.then(Vec::new),
+        log: record.then_some(log),
         drawn: Drawn::default(),
     };
-    let mut points = Vec::new();
+    let mut points = std::mem::take(&mut story.points);
+    points.clear();
     for _ in 0..MAX_DECISION_TIMES {
         d.states_at(p.t, &mut p.states);
         p.drawn = Drawn::at(s, d, &p.states, never_willing);
@@ -196,7 +226,7 @@ pub fn play_logged(
             });
         }
     }
-    Story {
+    *story = Story {
         events: p.log.unwrap_or_default(),
         points,
         stints,
@@ -204,7 +234,8 @@ pub fn play_logged(
         states: p.states,
         drawn: p.drawn,
         horizon,
-    }
+        fixed,
+    };
 }
 
 impl Play<'_> {
