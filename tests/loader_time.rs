@@ -877,3 +877,44 @@ fn sensitivity_moves_changes_written_in_the_file() {
     );
     assert_eq!(kind(&s, "conditions.um.changes.1.month"), Kind::Real);
 }
+
+#[test]
+fn the_worked_example_of_the_documentation_loads() {
+    let doc = std::fs::read_to_string(crate::util::repo().join("docs/scenario-format.md"))
+        .expect("docs/scenario-format.md");
+    let after = doc
+        .split("### A worked example")
+        .nth(1)
+        .expect("a worked example");
+    let toml = after
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|t| t.split("```").next())
+        .expect("its scenario");
+    let s = load(toml);
+    assert_eq!((s.format, s.horizon_months), (2, Some(18.0)));
+    let on_unmet: Vec<OnUnmet> = s.contributors.iter().map(|c| c.on_unmet).collect();
+    assert_eq!(
+        on_unmet,
+        [
+            OnUnmet::Stay,
+            OnUnmet::Stay,
+            OnUnmet::Suspend,
+            OnUnmet::Withdraw
+        ]
+    );
+    assert_eq!(
+        s.contributors[1].requires[0].expr,
+        Expr::Arrived { contributor: 0 }
+    );
+    assert!(s.contributors[1].troops.is_given());
+    assert_eq!(
+        s.contributors[3].requires[0].expr,
+        Expr::Deployed {
+            op: CmpOp::Ge,
+            personnel: 9000
+        }
+    );
+    let changes: Vec<usize> = s.conditions.iter().map(|c| c.changes.len()).collect();
+    assert_eq!(changes, [0, 1, 1]);
+}
