@@ -12,6 +12,7 @@ mod exact;
 mod exact_time;
 mod golden;
 mod loader_errors;
+mod loader_time;
 mod many_clauses;
 mod properties;
 mod regressions;

@@ -14,6 +14,7 @@ fn condition(name: &str, states: &[&str], boolean: bool) -> Condition {
         states: states.iter().map(|s| s.to_string()).collect(),
         boolean,
         probs: StateProbs::Fixed(vec![1.0 / n as f64; n]),
+        changes: Vec::new(),
     }
 }
 
