@@ -24,8 +24,62 @@ pub struct Values {
     pub lead: SamplerTree,
 }
 
+/// A probability value with each leaf as the threshold a word must stay
+/// below (`threshold`), so that a draw is one comparison.
+pub enum Threshold {
+    Fixed(u64),
+    Given {
+        condition: usize,
+        by_state: Vec<u64>,
+    },
+    Nested {
+        condition: usize,
+        branches: Vec<Threshold>,
+    },
+}
+
+impl Threshold {
+    fn new(p: &Prob) -> Threshold {
+        match p {
+            Prob::Fixed(p) => Threshold::Fixed(threshold(*p)),
+            Prob::Given {
+                condition,
+                by_state,
+            } => Threshold::Given {
+                condition: *condition,
+                by_state: by_state.iter().map(|p| threshold(*p)).collect(),
+            },
+            Prob::Nested {
+                condition,
+                branches,
+            } => Threshold::Nested {
+                condition: *condition,
+                branches: branches.iter().map(Threshold::new).collect(),
+            },
+        }
+    }
+
+    /// The threshold in force at `states`.
+    pub fn at(&self, states: &[u8]) -> u64 {
+        match self {
+            Threshold::Fixed(t) => *t,
+            Threshold::Given {
+                condition,
+                by_state,
+            } => by_state[states[*condition] as usize],
+            Threshold::Nested {
+                condition,
+                branches,
+            } => branches[states[*condition] as usize].at(states),
+        }
+    }
+}
+
 /// The scenario's streams and samplers, computed once.
 pub struct Compiled {
+    /// Per contributor: the thresholds of `p_join` and of `veto`.
+    pub willing: Vec<Threshold>,
+    pub vetoed: Vec<Threshold>,
     /// Stream numbers: each condition's state, then per change (happens,
     /// month, lasts), then per contributor (willing, vetoed, pledge,
     /// delivery, lead time).
@@ -154,6 +208,16 @@ impl Compiled {
             })
             .collect();
         Compiled {
+            willing: s
+                .contributors
+                .iter()
+                .map(|c| Threshold::new(&c.p_join))
+                .collect(),
+            vetoed: s
+                .contributors
+                .iter()
+                .map(|c| Threshold::new(&c.veto))
+                .collect(),
             streams,
             changes,
             values,
@@ -210,17 +274,16 @@ impl Compiled {
         }
         let base = n + 3 * self.changes.len();
         out.contributors.clear();
-        out.contributors
-            .extend((0..s.contributors.len()).map(|i| {
-                let slot = base + 5 * i;
-                Uniforms {
-                    willing: word(slot),
-                    vetoed: word(slot + 1),
-                    pledge: unit(word(slot + 2)),
-                    delivery: unit(word(slot + 3)),
-                    lead: unit(word(slot + 4)),
-                }
-            }));
+        out.contributors.extend((0..s.contributors.len()).map(|i| {
+            let slot = base + 5 * i;
+            Uniforms {
+                willing: word(slot),
+                vetoed: word(slot + 1),
+                pledge: unit(word(slot + 2)),
+                delivery: unit(word(slot + 3)),
+                lead: unit(word(slot + 4)),
+            }
+        }));
     }
 }
 

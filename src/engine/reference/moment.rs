@@ -2,14 +2,13 @@
 //! willing and vetoed at the states in force, what its clauses read
 //! (coalition, pledges, who is in theatre), and so whether it would join now.
 
-use super::draws::TrialDraws;
-use crate::engine::sample::threshold;
+use super::draws::{Compiled, TrialDraws};
 use crate::scenario::Scenario;
 use crate::scenario::clause::Now;
 use serde::Serialize;
 
 /// A contributor's latest joining.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Joining {
     /// People, read through the distribution in force at the joining time.
     pub pledge: u64,
@@ -55,10 +54,41 @@ pub struct Moment<'a> {
     pub s: &'a Scenario,
     pub fates: &'a [Fate],
     pub states: &'a [u8],
-    /// Months from month 0.
-    pub t: f64,
     /// Who is willing and who is vetoed at these states (`Drawn::at`).
     pub drawn: Drawn,
+    /// Who is in the coalition and in theatre (`Ground::of`).
+    pub ground: Ground,
+}
+
+/// The coalition and the force in theatre at one moment, as sets and sums
+/// over everyone (a contributor's clauses read them without its own part).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ground {
+    /// Members (bit i).
+    pub joined: u64,
+    /// Members whose personnel has arrived (bit i).
+    pub in_theatre: u64,
+    /// Pledges of every member (people).
+    pub committed: u64,
+    /// Personnel in theatre (people).
+    pub deployed: u64,
+}
+
+impl Ground {
+    pub fn of(fates: &[Fate], t: f64) -> Ground {
+        let mut g = Ground::default();
+        for (i, f) in fates.iter().enumerate() {
+            if let Some(j) = f.joining.filter(|_| f.member) {
+                g.joined |= 1 << i;
+                g.committed += j.pledge;
+                if j.arrive <= t {
+                    g.in_theatre |= 1 << i;
+                    g.deployed += j.deployed;
+                }
+            }
+        }
+        g
+    }
 }
 
 /// Who is willing and who is vetoed at some states: each contributor's
@@ -72,18 +102,14 @@ pub struct Drawn {
 impl Drawn {
     /// At `states`; `never_willing` is a contributor replayed as never
     /// willing (for pivotal).
-    pub fn at(s: &Scenario, d: &TrialDraws, states: &[u8], never_willing: Option<usize>) -> Drawn {
-        let below = |word: u32, p: f64| u64::from(word) < threshold(p);
-        let willing = bits(s.contributors.iter().enumerate().map(|(i, c)| {
-            never_willing != Some(i) && below(d.contributors[i].willing, c.p_join.at(states))
-        }));
-        let vetoed = bits(
-            s.contributors
-                .iter()
-                .zip(&d.contributors)
-                .map(|(c, u)| below(u.vetoed, c.veto.at(states))),
-        );
-        Drawn { willing, vetoed }
+    pub fn at(c: &Compiled, d: &TrialDraws, states: &[u8], never_willing: Option<usize>) -> Drawn {
+        let mut drawn = Drawn::default();
+        for (i, u) in d.contributors.iter().enumerate() {
+            let willing = u64::from(u.willing) < c.willing[i].at(states);
+            drawn.willing |= u64::from(willing && never_willing != Some(i)) << i;
+            drawn.vetoed |= u64::from(u64::from(u.vetoed) < c.vetoed[i].at(states)) << i;
+        }
+        drawn
     }
 }
 
@@ -97,23 +123,19 @@ impl Moment<'_> {
         self.drawn.vetoed >> i & 1 == 1
     }
 
-    /// What contributor `i`'s clauses read now.
+    /// What contributor `i`'s clauses read now: the others' pledges and
+    /// personnel in theatre.
     pub fn now(&self, i: usize) -> Now<'_> {
-        let (mut committed, mut deployed) = (0, 0);
-        for (_, f) in self.fates.iter().enumerate().filter(|(j, _)| *j != i) {
-            if let Some(joining) = f.joining.filter(|_| f.member) {
-                committed += joining.pledge;
-                if f.in_theatre(self.t) {
-                    deployed += joining.deployed;
-                }
-            }
-        }
+        let g = &self.ground;
+        let own = self.fates[i].joining.unwrap_or_default();
+        let member = g.joined >> i & 1;
+        let present = g.in_theatre >> i & 1;
         Now {
             states: self.states,
-            joined: bits(self.fates.iter().map(|f| f.member)),
-            committed,
-            in_theatre: bits(self.fates.iter().map(|f| f.in_theatre(self.t))),
-            deployed,
+            joined: g.joined,
+            committed: g.committed - own.pledge * member,
+            in_theatre: g.in_theatre,
+            deployed: g.deployed - own.deployed * present,
         }
     }
 

@@ -5,7 +5,7 @@
 
 use super::draws::{Compiled, TrialDraws};
 use super::moment::bits;
-pub use super::moment::{Drawn, Fate, Joining, Moment, Why};
+pub use super::moment::{Drawn, Fate, Ground, Joining, Moment, Why};
 use crate::engine::sample::whole;
 use crate::limits::MAX_DECISION_TIMES;
 use crate::scenario::{OnUnmet, Scenario};
@@ -125,6 +125,8 @@ struct Play<'a> {
     t: f64,
     /// Who is willing and vetoed at the current states.
     drawn: Drawn,
+    /// The coalition and the force in theatre now.
+    ground: Ground,
     /// The steps, when recorded.
     log: Option<Vec<Event>>,
 }
@@ -187,12 +189,14 @@ pub fn play_into(
         t: 0.0,
         log: record.then_some(log),
         drawn: Drawn::default(),
+        ground: Ground::default(),
     };
     let mut points = std::mem::take(&mut story.points);
     points.clear();
     for _ in 0..MAX_DECISION_TIMES {
         d.states_at(p.t, &mut p.states);
-        p.drawn = Drawn::at(s, d, &p.states, never_willing);
+        p.drawn = Drawn::at(c, d, &p.states, never_willing);
+        p.ground = Ground::of(&p.fates, p.t);
         if p.log.is_some() {
             let (month, states) = (p.t, p.states.clone());
             p.record(|| Event::Decision { month, states });
@@ -292,8 +296,8 @@ impl Play<'_> {
             s: self.s,
             fates: &self.fates,
             states: &self.states,
-            t: self.t,
             drawn: self.drawn,
+            ground: self.ground,
         }
     }
 
@@ -317,6 +321,7 @@ impl Play<'_> {
             arrive: self.t + lead,
         };
         f.joining = Some(j);
+        self.ground = Ground::of(&self.fates, self.t);
         let month = self.t;
         self.record(|| Event::Joined {
             month,
@@ -354,6 +359,7 @@ impl Play<'_> {
         f.member = false;
         f.withdrew |= withdraws;
         f.left_at = Some(t);
+        self.ground = Ground::of(&self.fates, self.t);
     }
 
     /// The force now.
@@ -393,8 +399,8 @@ pub fn at_horizon(s: &Scenario, story: &Story, i: usize) -> Reasons {
         s,
         fates: &story.fates,
         states: &story.states,
-        t: story.horizon,
         drawn: story.drawn,
+        ground: Ground::of(&story.fates, story.horizon),
     };
     let now = m.now(i);
     Reasons {
