@@ -365,7 +365,10 @@ pub fn compare(label: &str, s: &Scenario, ex: &Exact, out: &Path, trials: u64, s
         // The counts behind the conditional figures are the trials of
         // their condition, as p_success and p_joined give them.
         c.ensure(cell(&row[7]) == Some(successes), || {
-            format!("{name}: successes {} for {successes} successful trials", row[7])
+            format!(
+                "{name}: successes {} for {successes} successful trials",
+                row[7]
+            )
         });
         c.ensure(cell(&row[8]) == Some(joined), || {
             format!("{name}: trials_joined {} for {joined} joinings", row[8])
