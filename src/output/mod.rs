@@ -5,6 +5,7 @@ pub mod charts;
 pub mod csv_files;
 pub mod folder;
 pub mod headline;
+pub mod milestones;
 pub mod own_file;
 pub mod report;
 pub mod run_record;

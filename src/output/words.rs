@@ -122,6 +122,27 @@ pub fn chance(k: u64, n: u64) -> String {
     }
 }
 
+/// A conditional probability with the trials it rests on: "0.412 (2,345
+/// trials)", "1.000 (1 trial — too few to rely on)", or, when rare among
+/// enough trials, as a count of them ("5 in 39,934", which names its base).
+pub fn given(p: f64, base: u64) -> String {
+    let k = count_of(p, base);
+    if base >= FEW_TRIALS && is_rare(k, base) {
+        chance(k, base)
+    } else {
+        format!("{p:.3} ({})", trials_behind(base))
+    }
+}
+
+/// A probability over all `n` trials for a table cell: three decimals, or
+/// a count when rare ("1 in 200,000"); 0 stays "0.000".
+pub fn prob(p: f64, n: u64) -> String {
+    match count_of(p, n) {
+        k if k > 0 && is_rare(k, n) => format!("{} in {}", count(k), count(n)),
+        _ => format!("{p:.3}"),
+    }
+}
+
 /// The count behind a probability written as the shortest decimal of k/n:
 /// k itself, as k/n in f64 read back and multiplied by n rounds to k for
 /// any n below 2^53.
@@ -184,6 +205,14 @@ mod tests {
         assert_eq!(chance(199_990, 200_000), "all but 10 in 200,000");
         assert_eq!(chance(5, 5), "100.0%");
         assert_eq!(count_of(0.000005, 200_000), 1);
+        assert_eq!(prob(0.000005, 200_000), "1 in 200,000");
+        assert_eq!(prob(0.0, 200_000), "0.000");
+        assert_eq!(prob(0.377905, 200_000), "0.378");
+        assert_eq!(given(1.0, 1), "1.000 (1 trial — too few to rely on)");
+        assert_eq!(given(0.4, 2_345), "0.400 (2,345 trials)");
+        assert_eq!(given(5.0 / 39_934.0, 39_934), "5 in 39,934");
+        // Rare among too few trials: the trials, not a count of them.
+        assert_eq!(given(0.0, 20), "0.000 (20 trials — too few to rely on)");
         assert_eq!(count_of(363.0 / 200_000.0, 200_000), 363);
     }
 }

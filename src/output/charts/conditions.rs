@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::legend::{self, Entry, Mark};
 use super::style::{
-    BLUE, HEIGHT, INK, VERMILLION, WIDTH, category_at, category_axis, desc_font, fmt_prob,
+    BLUE, HEIGHT, INK, VERMILLION, WIDTH, category_at, category_axis, desc_font, fmt_chance,
     fmt_tick, label_area_width, label_font, shorten, title_font,
 };
 use super::table::Table;
@@ -15,7 +15,8 @@ use super::{no_data, render};
 pub const TITLE: &str = "Chance of success in each state of the world";
 
 /// States that never occurred (empty P(success | state)) are left out.
-pub(super) fn svg(table: &Table, p_success: Option<f64>) -> Result<String> {
+/// `trials` (when known) tells a rare overall P(success) as a count.
+pub(super) fn svg(table: &Table, p_success: Option<f64>, trials: Option<u64>) -> Result<String> {
     let condition = table.strings("condition")?;
     let state = table.strings("state")?;
     let p_state = table.numbers("p_state")?;
@@ -58,7 +59,7 @@ pub(super) fn svg(table: &Table, p_success: Option<f64>) -> Result<String> {
     if let Some(p) = p_success {
         entries.push(Entry::new(
             Mark::Dashed(VERMILLION),
-            format!("overall P(success) = {}", fmt_prob(p)),
+            format!("overall P(success) = {}", fmt_chance(p, trials)),
         ));
     }
     let label_w = label_area_width(&labels, 13.0);
