@@ -11,10 +11,12 @@ use super::style::{
 };
 use super::table::Table;
 use super::{no_data, render};
+use crate::output::words::{FEW_TRIALS, count};
 
 pub const TITLE: &str = "Chance of success in each state of the world";
 
-/// States that never occurred (empty P(success | state)) are left out.
+/// States that never occurred (empty P(success | state)) are left out;
+/// each state's label says how many trials its P(success | state) rests on.
 /// `trials` (when known) tells a rare overall P(success) as a count.
 pub(super) fn svg(table: &Table, p_success: Option<f64>, trials: Option<u64>) -> Result<String> {
     let condition = table.strings("condition")?;
@@ -23,6 +25,11 @@ pub(super) fn svg(table: &Table, p_success: Option<f64>, trials: Option<u64>) ->
     let given = table.numbers("p_success_given_state")?;
     let lo = table.numbers("ci_low")?;
     let hi = table.numbers("ci_high")?;
+    // The trials each conditional rests on, when the file has them.
+    let base = match table.col("trials_in_state") {
+        Ok(_) => table.numbers("trials_in_state")?,
+        Err(_) => vec![None; table.rows.len()],
+    };
 
     struct Row {
         label: String,
@@ -33,8 +40,17 @@ pub(super) fn svg(table: &Table, p_success: Option<f64>, trials: Option<u64>) ->
     let rows: Vec<Row> = (0..table.rows.len())
         .filter_map(|i| {
             let p = given[i]?;
+            let trials = base[i].map(|n| {
+                let n = n as u64;
+                let few = if n < FEW_TRIALS { " — too few" } else { "" };
+                format!(
+                    "; {} {}{few}",
+                    count(n),
+                    if n == 1 { "trial" } else { "trials" }
+                )
+            });
             let share = p_state[i]
-                .map(|s| format!(" (p {})", fmt_tick(s)))
+                .map(|s| format!(" (p {}{})", fmt_tick(s), trials.unwrap_or_default()))
                 .unwrap_or_default();
             Some(Row {
                 label: format!(
