@@ -28,7 +28,7 @@ pub fn paragraph(f: &Facts) -> String {
 /// "In 200,000 simulated years".
 fn opening(f: &Facts) -> String {
     let periods = match f.horizon_months {
-        Some(h) if h == 12.0 => "simulated years".to_string(),
+        Some(12.0) => "simulated years".to_string(),
         Some(h) => format!("simulated {}-month periods", fmt_month(h)),
         None => "simulated negotiations without a time limit".to_string(),
     };

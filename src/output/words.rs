@@ -3,6 +3,7 @@
 //! 0.0000050); an outcome never seen as an upper bound; and how many trials
 //! a conditional figure rests on, marked when they are too few.
 
+use crate::scenario::grouped;
 use crate::stats::interval::wilson;
 
 /// A conditional figure resting on fewer trials than this is marked as too
@@ -15,15 +16,7 @@ const RARE: f64 = 0.01;
 
 /// A whole number with thousands separators: 200,000.
 pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    grouped(n as f64)
 }
 
 /// How many trials a conditional figure rests on: "2,345 trials", or
