@@ -79,10 +79,14 @@ fn colours(stages: &[String]) -> Vec<RGBColor> {
 
 /// One bar: its row, from and to (people), colour and the text beside it.
 struct Bar {
+    /// Its row, from the top.
     row: usize,
+    /// Where it starts (people).
     from: f64,
+    /// Where it ends (people).
     to: f64,
     colour: RGBColor,
+    /// The value written beside it ("−4,275").
     text: String,
 }
 
