@@ -5,8 +5,16 @@
 #
 # Fails unless the screenshot shows something (not all one colour) and the
 # rendered page holds the scenario's name (from RESULT_DIR/run.toml), the
-# summary table and every chart. The screenshot goes to $SCREENSHOT
-# (default /tmp/muster-report.png). Installs Debian's chromium when missing.
+# headline in words first, then the key figures (the summary and the
+# milestones), every chart (the fan of personnel by month and the waterfall
+# of the pledged personnel with their titles among them), the tables, and
+# the run record last. The screenshot goes to $SCREENSHOT (default
+# /tmp/muster-report.png). Installs Debian's chromium when missing.
+#
+# The screenshot in docs/ is this test's, refreshed after a change to the
+# report with
+#   cargo run --release -- run scenarios/gaza_isf_2025-11.toml
+#   SCREENSHOT=docs/gaza-report.png bash scripts/browser-test.sh results/gaza_isf_2025-11
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -50,7 +58,7 @@ chromium_run --dump-dom >"$work/dom.html" 2>"$work/dom.log" || {
 }
 
 python3 - "$screenshot" "$work/dom.html" "$dir/run.toml" <<'PY'
-import html, struct, sys, tomllib, zlib
+import html, re, struct, sys, tomllib, zlib
 
 png_path, dom_path, run_path = sys.argv[1:4]
 problems = []
@@ -125,11 +133,39 @@ elif name not in dom and html.escape(name, quote=False) not in dom:
     problems.append(f"the page does not show the scenario name {name!r}")
 if 'id="summary"' not in dom:
     problems.append('the page has no summary table (id="summary")')
-for chart in ["exceedance", "timeline", "contributors", "blockers", "conditions"]:
+if 'id="milestones"' not in dom:
+    problems.append('the page has no milestones table (id="milestones")')
+headline = re.search(r'<p class="headline">(.*?)</p>', dom, re.S)
+if not headline:
+    problems.append('the page has no headline (<p class="headline">)')
+elif not re.search(r"In [0-9,]+ simulated .* the force (never )?reached", html.unescape(headline.group(1))):
+    problems.append(f"the headline does not say how often the force came together: {headline.group(1)!r}")
+
+charts = {
+    "fan": "Personnel in theatre by month",
+    "losses": "Where the pledged personnel goes",
+    "exceedance": "Chance of reaching each force size",
+    "contributors": None,
+    "blockers": None,
+    "conditions": None,
+}
+for chart, title in charts.items():
     if f'id="chart-{chart}"' not in dom:
         problems.append(f"the page has no chart-{chart}")
-    elif "<svg" not in dom.split(f'id="chart-{chart}"', 1)[1].split("</figure>", 1)[0]:
+        continue
+    figure = dom.split(f'id="chart-{chart}"', 1)[1].split("</figure>", 1)[0]
+    if "<svg" not in figure:
         problems.append(f"chart-{chart} holds no SVG")
+    elif title and title not in figure:
+        problems.append(f"chart-{chart} lacks its title {title!r}")
+
+# From the top down: headline, key figures, charts, tables, run record last.
+order = ['id="headline"', 'id="summary"', 'id="milestones"', 'id="charts"',
+         'id="table-contributors"', 'id="run"']
+places = [dom.find(marker) for marker in order]
+if -1 not in places and places != sorted(places):
+    problems.append("the page is not in the order headline, key figures, charts, tables, run record: "
+                    + ", ".join(m for _, m in sorted(zip(places, order))))
 
 for p in problems:
     print(f"browser-test: {p}", file=sys.stderr)

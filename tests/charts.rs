@@ -5,10 +5,10 @@
 //! The table section of the report is compared with
 //! tests/fixtures/report_tables.html byte for byte. After an intended change
 //! to the report's tables, regenerate it with
-//!     UPDATE_SNAPSHOTS=1 cargo test --test charts
+//!     UPDATE_SNAPSHOTS=1 cargo test --test main charts
 //! and review the diff before committing it.
 //!
-//! `cargo test --test charts` also leaves the fixture folder with its charts
+//! `cargo test --test main charts` also leaves the fixture folder with its charts
 //! and report in target/tmp/fixture-report, for a look in a real browser:
 //!     bash scripts/browser-test.sh target/tmp/fixture-report
 
@@ -16,6 +16,14 @@ use std::path::{Path, PathBuf};
 
 use muster::output::charts::{write_run_charts, write_sweep_chart, write_tornado_chart};
 use muster::output::report::{read_tables, tables_html, write_report};
+
+/// A headline as the run writes one (the report shows what it is given).
+fn headline() -> Vec<String> {
+    vec![
+        "In 20,000 simulated years the force reached 20,000 in 18.2% of them.".to_string(),
+        "Half the time at least 11,732 were in theatre at month 12.".to_string(),
+    ]
+}
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -48,6 +56,22 @@ fn svg_texts(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Each `<text>` element's text and its y position, in document order.
+fn svg_text_positions(path: &Path) -> Vec<(String, f64)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| {
+            let y = n
+                .attribute("y")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(f64::NAN);
+            (n.text().unwrap_or("").trim().to_string(), y)
+        })
+        .collect()
+}
+
 fn assert_has(texts: &[String], wanted: &[&str], chart: &str) {
     for w in wanted {
         assert!(
@@ -64,8 +88,9 @@ fn run_charts_are_svg_with_titles_and_axis_labels() {
     assert_eq!(
         written,
         [
+            "fan.svg",
+            "losses.svg",
             "exceedance.svg",
-            "timeline.svg",
             "contributors.svg",
             "blockers.svg",
             "conditions.svg"
@@ -86,19 +111,74 @@ fn run_charts_are_svg_with_titles_and_axis_labels() {
         "exceedance",
     );
 
-    let t = texts("timeline.svg");
+    let t = texts("fan.svg");
     assert_has(
         &t,
         &[
-            "Build-up over time",
-            "probability",
-            "personnel (people)",
+            "Personnel in theatre by month",
+            "personnel in theatre (people)",
             "month (month 0 = 2025-11-17)",
-            "P(success by month m)",
-            "P(target reached by month m)",
+            "median",
+            "middle half",
+            "middle 90% of trials",
+            "target",
+            // The milestones and the target, labelled at the right.
+            "5,000",
+            "10,000",
+            "15,000",
+            "20,000",
         ],
-        "timeline",
+        "fan",
     );
+
+    // The waterfall: what all contributors pledged, each stage of loss from
+    // the file, in the blockers' order, then delivery; values of (all).
+    let t = texts("losses.svg");
+    assert_has(
+        &t,
+        &[
+            "Where the pledged personnel goes",
+            "pledged",
+            "declined",
+            "vetoed",
+            "un_mandate",
+            "committed < 15000",
+            "late",
+            "not delivered",
+            "in theatre",
+            "−16,759",
+            "16,222",
+            "each contributor's pledge (mean per trial)",
+            "Indonesia",
+            "Côte d'Ivoire",
+        ],
+        "losses",
+    );
+    // 48,800 pledged in all: the stages of (all) sum to it.
+    assert_has(&t, &["48,800"], "losses total");
+    // Its rows run from the pledge down through the losses to what is in
+    // theatre: the first label of each (the axis, before the legend) lower
+    // on the page than the one before.
+    let at = svg_text_positions(&dir.path().join("losses.svg"));
+    let y = |label: &str| {
+        at.iter()
+            .find(|(t, _)| t == label)
+            .unwrap_or_else(|| panic!("no {label}"))
+            .1
+    };
+    let order = [
+        "pledged",
+        "declined",
+        "vetoed",
+        "un_mandate",
+        "committed < 15000",
+        "late",
+        "not delivered",
+        "in theatre",
+    ];
+    for pair in order.windows(2) {
+        assert!(y(pair[0]) < y(pair[1]), "{} above {}", pair[0], pair[1]);
+    }
 
     let t = texts("contributors.svg");
     assert_has(
@@ -135,8 +215,8 @@ fn run_charts_are_svg_with_titles_and_axis_labels() {
         &[
             "Chance of success in each state of the world",
             "probability of success",
-            "ceasefire = partial (p 0.45)",
-            "un_mandate = false (p 0.26)",
+            "ceasefire = partial (p 0.45; 9,066 trials)",
+            "un_mandate = false (p 0.26; 5,116 trials)",
             "overall P(success) = 0.181",
         ],
         "conditions",
@@ -149,7 +229,7 @@ fn run_charts_are_svg_with_titles_and_axis_labels() {
 fn report_is_one_self_contained_page() {
     let dir = result_folder();
     write_run_charts(dir.path()).unwrap();
-    write_report(dir.path()).unwrap();
+    write_report(dir.path(), &headline()).unwrap();
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
 
     assert!(html.starts_with("<!DOCTYPE html>"));
@@ -164,8 +244,9 @@ fn report_is_one_self_contained_page() {
     assert!(html.contains("<dt>Trials</dt><dd>20,000</dd>"));
     assert!(html.contains("<li><code>contributors.Pakistan.veto=0.3</code></li>"));
     for chart in [
+        "fan",
+        "losses",
         "exceedance",
-        "timeline",
         "contributors",
         "blockers",
         "conditions",
@@ -180,6 +261,66 @@ fn report_is_one_self_contained_page() {
         assert!(!html.contains(forbidden), "report holds `{forbidden}`");
     }
     assert!(html.contains(&tables_html(&read_tables(dir.path()).unwrap())));
+}
+
+#[test]
+fn report_reads_from_the_answer_down_to_the_run_record() {
+    let dir = result_folder();
+    write_run_charts(dir.path()).unwrap();
+    write_report(dir.path(), &headline()).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("no `{needle}` in the report"))
+    };
+    // Headline, key figures (summary, milestones), charts, tables, run record.
+    let order = [
+        "<section id=\"headline\">",
+        "<table id=\"summary\">",
+        "<table id=\"milestones\">",
+        "<figure id=\"chart-fan\">",
+        "<figure id=\"chart-losses\">",
+        "<table id=\"table-contributors\">",
+        "<section id=\"run\">",
+    ];
+    for pair in order.windows(2) {
+        assert!(at(pair[0]) < at(pair[1]), "{} before {}", pair[0], pair[1]);
+    }
+    assert!(html.contains(
+        "<p class=\"headline\">In 20,000 simulated years the force reached 20,000 in 18.2% of them. \
+         Half the time at least 11,732 were in theatre at month 12.</p>"
+    ));
+    // A milestone: 14,811 of 20,000 trials reached 5,000, a tenth of them
+    // by month 2.6 and half by 4.8; never 90% within the horizon.
+    assert!(html.contains(
+        "<tr><th scope=\"row\" class=\"num\">5,000</th><td class=\"num\">74.1%</td>\
+         <td class=\"num\">2.6</td><td class=\"num\">4.8</td><td class=\"num\">–</td></tr>"
+    ));
+}
+
+#[test]
+fn conditional_figures_say_how_many_trials_they_rest_on() {
+    let dir = result_folder();
+    let html = tables_html(&read_tables(dir.path()).unwrap());
+    // P(joined | success) over the 3,630 successful trials of 20,000.
+    assert!(html.contains("<td class=\"num given\">0.994 (3,630 trials)</td>"));
+    // Rare among them: a count, which names its base.
+    assert!(html.contains("<td class=\"num given\">1 in 3,630</td>"));
+    // The mean personnel if joined, over the trials in which it joined.
+    assert!(html.contains("<td class=\"num given\">8,508 (9,551 trials)</td>"));
+    // A coalition seen in 21 trials: too few to rely on, and marked.
+    assert!(
+        html.contains("<td class=\"num given few\">0.048 (21 trials — too few to rely on)</td>")
+    );
+    // A state that never occurred: undefined, not a figure on 0 trials.
+    let row = html
+        .lines()
+        .find(|l| l.contains("un_mandate_withdrawn"))
+        .unwrap();
+    assert!(
+        row.contains("<td class=\"num na\" title=\"undefined\">–</td>"),
+        "{row}"
+    );
 }
 
 #[test]
@@ -326,6 +467,8 @@ fn empty_tables_draw_charts_without_data() {
             "conditions.csv",
             "condition,state,p_state,p_success_given_state,ci_low,ci_high\nwar,on,0,,,\n",
         ),
+        ("fan.csv", "month,date,p05,p25,p50,p75,p95,mean\n"),
+        ("losses.csv", "contributor,stage,mean_personnel\n"),
     ];
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
@@ -336,7 +479,7 @@ fn empty_tables_draw_charts_without_data() {
         assert!(t.iter().any(|s| s.starts_with("no ")), "{name}: {t:?}");
     }
     // No run.toml: the report still renders, with a placeholder name.
-    write_report(dir.path()).unwrap();
+    write_report(dir.path(), &headline()).unwrap();
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(html.contains("<h1>Unnamed scenario</h1>"));
 }
@@ -355,7 +498,7 @@ fn undefined_cells_are_not_drawn() {
     write_run_charts(dir.path()).unwrap();
     let t = svg_texts(&dir.path().join("contributors.svg"));
     assert_has(&t, &["Fiji", "Ghana"], "contributors");
-    write_report(dir.path()).unwrap();
+    write_report(dir.path(), &headline()).unwrap();
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(html.contains("<tr><td>Fiji</td><td class=\"num\">0.000</td>"));
     assert!(html.contains("<td class=\"num na\" title=\"undefined\">–</td>"));
@@ -377,7 +520,7 @@ fn fixture_report_for_the_browser_check() {
         &out.join("tornado.svg"),
     )
     .unwrap();
-    write_report(&out).unwrap();
+    write_report(&out, &headline()).unwrap();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<figure id=\"chart-tornado\">"));
 }

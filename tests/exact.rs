@@ -204,7 +204,7 @@ fn exact_cascade() {
     let contributors = Table::read(
         &out,
         "contributors.csv",
-        "contributor,p_joined,ci_low,ci_high,mean_personnel_if_joined,p_joined_given_success,p_pivotal",
+        "contributor,p_joined,ci_low,ci_high,mean_personnel_if_joined,p_joined_given_success,p_pivotal,successes,trials_joined",
     );
     let lead = contributors.rows.iter().find(|r| r[0] == "Lead").unwrap();
     assert_eq!(lead[6], summary.rows[0][1], "Lead p_pivotal vs p_success");
@@ -292,7 +292,7 @@ fn changing_one_p_join_leaves_the_others_draws_alone() {
             &[],
         ));
     }
-    let header = "contributor,p_joined,ci_low,ci_high,mean_personnel_if_joined,p_joined_given_success,p_pivotal";
+    let header = "contributor,p_joined,ci_low,ci_high,mean_personnel_if_joined,p_joined_given_success,p_pivotal,successes,trials_joined";
     let a = Table::read(&outs[0], "contributors.csv", header);
     let b = Table::read(&outs[1], "contributors.csv", header);
     let blockers_a = Table::read(&outs[0], "blockers.csv", "contributor,reason,p_first,p_any");

@@ -4,6 +4,7 @@
 
 mod util;
 
+mod answers;
 mod bad_inputs;
 mod charts;
 mod differential;

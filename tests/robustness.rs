@@ -720,6 +720,9 @@ fn p_join_one_with_enough_troops_always_succeeds() {
     assert_eq!(c[1][0..2], ["A", "1"].map(String::from));
     assert!(close(&c[1][2], certain_lower()), "{c:?}");
     assert_eq!(c[1][3], "1");
+    // Every trial succeeded with A: its conditional figures rest on all of them.
+    let all = EDGE_TRIALS.to_string();
+    assert_eq!(c[1][7..], [all.clone(), all]);
 }
 
 #[test]
@@ -737,6 +740,9 @@ fn p_join_zero_never_succeeds() {
     assert_eq!(c[1][4], "");
     assert_eq!(c[0][5], "p_joined_given_success");
     assert_eq!(c[1][5], "");
+    // ... and the counts behind them say why: no success, never joined.
+    assert_eq!(c[0][7..], ["successes", "trials_joined"].map(String::from));
+    assert_eq!(c[1][7..], ["0", "0"].map(String::from));
 }
 
 #[test]
@@ -827,11 +833,11 @@ fn condition_states_of_probability_0_and_1() {
     // A state that never occurs has p 0 and an undefined (empty) conditional.
     assert_eq!(
         row("ceasefire", "none")[2..],
-        ["0", "", "", ""].map(String::from)
+        ["0", "", "", "", "0"].map(String::from)
     );
     assert_eq!(
         row("ceasefire", "full")[2..],
-        ["0", "", "", ""].map(String::from)
+        ["0", "", "", "", "0"].map(String::from)
     );
     assert_eq!(
         row("ceasefire", "partial")[2..4],
@@ -839,7 +845,7 @@ fn condition_states_of_probability_0_and_1() {
     );
     assert_eq!(
         row("mandate", "false")[2..],
-        ["0", "", "", ""].map(String::from)
+        ["0", "", "", "", "0"].map(String::from)
     );
 }
 

@@ -5,7 +5,7 @@ use super::Failure;
 use super::progress::{INTERRUPTED, with_progress};
 use crate::engine::{self, batch_count};
 use crate::output::run_record::{RunRecord, sha256_hex};
-use crate::output::{charts, csv_files, folder, report};
+use crate::output::{charts, csv_files, folder, headline, report};
 use crate::scenario::{Override, Scenario, load_file};
 use crate::stats::interval::wilson;
 use crate::stats::results;
@@ -164,7 +164,8 @@ pub fn write_results(
         // The charts and the report read run.toml (the target, the seed).
         std::fs::write(staging.tmp.join("run.toml"), rec.to_toml()?)?;
         charts::write_run_charts(&staging.tmp)?;
-        report::write_report(&staging.tmp)?;
+        let facts = crate::stats::facts::Facts::of_run(s, tally);
+        report::write_report(&staging.tmp, &headline::headline(&facts))?;
         Ok(())
     })();
     if let Err(e) = written {

@@ -6,6 +6,7 @@ use crate::app::pipeline::{self, Inputs, Settings};
 use crate::app::settings::{self, RunOptions};
 use crate::engine::batch_count;
 use crate::output::terminal;
+use crate::stats::facts::Facts;
 use crate::stats::results;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -140,12 +141,17 @@ pub fn run(a: RunArgs) -> Outcome {
         if a.run.quiet {
             continue;
         }
+        let tables = results::tables(&inputs.scenario, &tally);
+        let colour = terminal::use_colour();
         crate::outln!(
             "{}: {} trials, seed {}",
             inputs.scenario.name,
             tally.trials,
             st.seed
         );
+        let facts = Facts::of_run(&inputs.scenario, &tally);
+        crate::out!("{}", terminal::answer_text(&facts, &tables, colour));
+        crate::outln!();
         if written != dest {
             crate::outln!(
                 "results: {} (resolved from {})",
@@ -166,11 +172,7 @@ pub fn run(a: RunArgs) -> Outcome {
                 );
             }
         }
-        let tables = results::tables(&inputs.scenario, &tally);
-        crate::out!(
-            "{}",
-            terminal::summary_text(&tables, terminal::use_colour())
-        );
+        crate::out!("{}", terminal::summary_text(&tables, tally.trials, colour));
     }
     Ok(())
 }

@@ -4,8 +4,11 @@
 pub mod charts;
 pub mod csv_files;
 pub mod folder;
+pub mod headline;
+pub mod milestones;
 pub mod own_file;
 pub mod report;
 pub mod run_record;
 pub mod terminal;
 pub mod trace;
+pub mod words;

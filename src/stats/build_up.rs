@@ -44,7 +44,7 @@ pub fn milestones(s: &Scenario, t: &Tally) -> Table {
 }
 
 /// The first grid point by which count·100 >= nn·trials.
-fn first_point(by_point: &[u64], trials: u64, nn: u64) -> Option<usize> {
+pub(crate) fn first_point(by_point: &[u64], trials: u64, nn: u64) -> Option<usize> {
     let mut count = 0u64;
     by_point.iter().position(|c| {
         count += c;

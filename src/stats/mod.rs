@@ -2,6 +2,7 @@
 
 pub mod binned;
 pub mod build_up;
+pub mod facts;
 pub mod interval;
 pub mod losses;
 pub mod results;

@@ -71,6 +71,9 @@ pub fn summary(t: &Tally) -> Table {
     }
 }
 
+/// Per contributor; the last two columns are the trials the conditional
+/// figures rest on: `successes` (of p_joined_given_success) and
+/// `trials_joined` (of mean_personnel_if_joined).
 fn contributors(s: &Scenario, t: &Tally) -> Table {
     let rows = s
         .contributors
@@ -82,6 +85,8 @@ fn contributors(s: &Scenario, t: &Tally) -> Table {
             row.push(Cell::opt(ratio(ct.arrived_sum, ct.joined)));
             row.push(Cell::opt(ratio(ct.joined_success, t.success)));
             row.push(Cell::opt(ratio(ct.pivotal, t.trials)));
+            row.push(Cell::Int(t.success));
+            row.push(Cell::Int(ct.joined));
             row
         })
         .collect();
@@ -95,6 +100,8 @@ fn contributors(s: &Scenario, t: &Tally) -> Table {
             "mean_personnel_if_joined",
             "p_joined_given_success",
             "p_pivotal",
+            "successes",
+            "trials_joined",
         ],
         rows,
     }
@@ -141,6 +148,8 @@ fn roles(s: &Scenario, t: &Tally) -> Table {
     }
 }
 
+/// Per condition state; `trials_in_state` is the trials
+/// p_success_given_state rests on.
 fn conditions(s: &Scenario, t: &Tally) -> Table {
     let mut rows = Vec::new();
     for (c, ct) in s.conditions.iter().zip(&t.conditions) {
@@ -151,6 +160,7 @@ fn conditions(s: &Scenario, t: &Tally) -> Table {
                 Cell::opt(ratio(st.trials, t.trials)),
             ];
             row.extend(prob_cells(st.success, st.trials));
+            row.push(Cell::Int(st.trials));
             rows.push(row);
         }
     }
@@ -163,6 +173,7 @@ fn conditions(s: &Scenario, t: &Tally) -> Table {
             "p_success_given_state",
             "ci_low",
             "ci_high",
+            "trials_in_state",
         ],
         rows,
     }
@@ -192,6 +203,8 @@ pub fn coalition_member(name: &str) -> String {
     }
 }
 
+/// The most probable final coalitions; `trials` is the trials with that
+/// coalition, which p_success_given rests on.
 fn coalitions(s: &Scenario, t: &Tally) -> Table {
     let mut all: Vec<(String, [u64; 2])> = t
         .coalitions
@@ -207,12 +220,13 @@ fn coalitions(s: &Scenario, t: &Tally) -> Table {
                 Cell::Text(name),
                 Cell::opt(ratio(n, t.trials)),
                 Cell::opt(ratio(k, n)),
+                Cell::Int(n),
             ]
         })
         .collect();
     Table {
         file: "coalitions.csv",
-        header: vec!["coalition", "p", "p_success_given"],
+        header: vec!["coalition", "p", "p_success_given", "trials"],
         rows,
     }
 }

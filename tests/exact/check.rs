@@ -320,7 +320,7 @@ pub fn compare(label: &str, s: &Scenario, ex: &Exact, out: &Path, trials: u64, s
     let t = Table::read(
         out,
         "contributors.csv",
-        "contributor,p_joined,ci_low,ci_high,mean_personnel_if_joined,p_joined_given_success,p_pivotal",
+        "contributor,p_joined,ci_low,ci_high,mean_personnel_if_joined,p_joined_given_success,p_pivotal,successes,trials_joined",
     );
     let names: Vec<&str> = t.rows.iter().map(|r| r[0].as_str()).collect();
     let expect: Vec<&str> = s.contributors.iter().map(|x| x.name.as_str()).collect();
@@ -362,6 +362,17 @@ pub fn compare(label: &str, s: &Scenario, ex: &Exact, out: &Path, trials: u64, s
             );
         }
         c.prob(&format!("{name} p_pivotal"), cell(&row[6]), ce.p_pivotal, n);
+        // The counts behind the conditional figures are the trials of
+        // their condition, as p_success and p_joined give them.
+        c.ensure(cell(&row[7]) == Some(successes), || {
+            format!(
+                "{name}: successes {} for {successes} successful trials",
+                row[7]
+            )
+        });
+        c.ensure(cell(&row[8]) == Some(joined), || {
+            format!("{name}: trials_joined {} for {joined} joinings", row[8])
+        });
     }
 
     // blockers.csv
@@ -431,7 +442,7 @@ pub fn compare(label: &str, s: &Scenario, ex: &Exact, out: &Path, trials: u64, s
     let t = Table::read(
         out,
         "conditions.csv",
-        "condition,state,p_state,p_success_given_state,ci_low,ci_high",
+        "condition,state,p_state,p_success_given_state,ci_low,ci_high,trials_in_state",
     );
     let mut want = Vec::new();
     for (cond, states) in &ex.conditions {
@@ -453,8 +464,11 @@ pub fn compare(label: &str, s: &Scenario, ex: &Exact, out: &Path, trials: u64, s
         let what = format!("{cond}={}", st.state);
         c.prob(&format!("{what} p_state"), cell(&row[2]), st.p_state, n);
         let m = c.count(cell(&row[2]).unwrap_or(0.0));
+        c.ensure(cell(&row[6]) == Some(m), || {
+            format!("{what}: trials_in_state {} for {m} trials in it", row[6])
+        });
         if m == 0.0 {
-            c.ensure(row[3..].iter().all(|x| x.is_empty()), || {
+            c.ensure(row[3..6].iter().all(|x| x.is_empty()), || {
                 format!("{what}: never occurred but p_success_given_state is set: {row:?}")
             });
         } else {
@@ -468,7 +482,7 @@ pub fn compare(label: &str, s: &Scenario, ex: &Exact, out: &Path, trials: u64, s
     }
 
     // coalitions.csv
-    let t = Table::read(out, "coalitions.csv", "coalition,p,p_success_given");
+    let t = Table::read(out, "coalitions.csv", "coalition,p,p_success_given,trials");
     c.ensure(t.rows.len() <= 20, || {
         format!("coalitions.csv has {} rows", t.rows.len())
     });
@@ -489,6 +503,9 @@ pub fn compare(label: &str, s: &Scenario, ex: &Exact, out: &Path, trials: u64, s
         c.prob(&format!("coalition {name} p"), Some(p_hat), co.p, n);
         let m = c.count(p_hat);
         c.ensure(m > 0.0, || format!("coalition {name} listed with p 0"));
+        c.ensure(cell(&row[3]) == Some(m), || {
+            format!("coalition {name}: trials {} for {m} trials with it", row[3])
+        });
         if m > 0.0 {
             c.prob(
                 &format!("coalition {name} p_success_given"),

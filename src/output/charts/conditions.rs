@@ -6,22 +6,30 @@ use plotters::prelude::*;
 
 use super::legend::{self, Entry, Mark};
 use super::style::{
-    BLUE, HEIGHT, INK, VERMILLION, WIDTH, category_at, category_axis, desc_font, fmt_prob,
+    BLUE, HEIGHT, INK, VERMILLION, WIDTH, category_at, category_axis, desc_font, fmt_chance,
     fmt_tick, label_area_width, label_font, shorten, title_font,
 };
 use super::table::Table;
 use super::{no_data, render};
+use crate::output::words::{FEW_TRIALS, count};
 
 pub const TITLE: &str = "Chance of success in each state of the world";
 
-/// States that never occurred (empty P(success | state)) are left out.
-pub(super) fn svg(table: &Table, p_success: Option<f64>) -> Result<String> {
+/// States that never occurred (empty P(success | state)) are left out;
+/// each state's label says how many trials its P(success | state) rests on.
+/// `trials` (when known) tells a rare overall P(success) as a count.
+pub(super) fn svg(table: &Table, p_success: Option<f64>, trials: Option<u64>) -> Result<String> {
     let condition = table.strings("condition")?;
     let state = table.strings("state")?;
     let p_state = table.numbers("p_state")?;
     let given = table.numbers("p_success_given_state")?;
     let lo = table.numbers("ci_low")?;
     let hi = table.numbers("ci_high")?;
+    // The trials each conditional rests on, when the file has them.
+    let base = match table.col("trials_in_state") {
+        Ok(_) => table.numbers("trials_in_state")?,
+        Err(_) => vec![None; table.rows.len()],
+    };
 
     struct Row {
         label: String,
@@ -32,8 +40,17 @@ pub(super) fn svg(table: &Table, p_success: Option<f64>) -> Result<String> {
     let rows: Vec<Row> = (0..table.rows.len())
         .filter_map(|i| {
             let p = given[i]?;
+            let trials = base[i].map(|n| {
+                let n = n as u64;
+                let few = if n < FEW_TRIALS { " — too few" } else { "" };
+                format!(
+                    "; {} {}{few}",
+                    count(n),
+                    if n == 1 { "trial" } else { "trials" }
+                )
+            });
             let share = p_state[i]
-                .map(|s| format!(" (p {})", fmt_tick(s)))
+                .map(|s| format!(" (p {}{})", fmt_tick(s), trials.unwrap_or_default()))
                 .unwrap_or_default();
             Some(Row {
                 label: format!(
@@ -58,7 +75,7 @@ pub(super) fn svg(table: &Table, p_success: Option<f64>) -> Result<String> {
     if let Some(p) = p_success {
         entries.push(Entry::new(
             Mark::Dashed(VERMILLION),
-            format!("overall P(success) = {}", fmt_prob(p)),
+            format!("overall P(success) = {}", fmt_chance(p, trials)),
         ));
     }
     let label_w = label_area_width(&labels, 13.0);

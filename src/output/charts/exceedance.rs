@@ -5,7 +5,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::style::{
-    BLUE, HEIGHT, INK, VERMILLION, WIDTH, draw_band, draw_probability_mesh, fmt_people, fmt_prob,
+    BLUE, HEIGHT, INK, VERMILLION, WIDTH, draw_band, draw_probability_mesh, fmt_chance, fmt_people,
     font, nice_max, title_font,
 };
 use super::table::Table;
@@ -13,8 +13,14 @@ use super::{no_data, render};
 
 pub const TITLE: &str = "Chance of reaching each force size";
 
-/// `target` (people) is marked, with P(personnel >= target) when known.
-pub(super) fn svg(table: &Table, target: Option<f64>, p_target: Option<f64>) -> Result<String> {
+/// `target` (people) is marked, with P(personnel >= target) when known
+/// (a count when rare, with `trials` known).
+pub(super) fn svg(
+    table: &Table,
+    target: Option<f64>,
+    p_target: Option<f64>,
+    trials: Option<u64>,
+) -> Result<String> {
     let x = table.numbers("personnel")?;
     let p = table.numbers("p_at_least")?;
     let lo = table.numbers("ci_low")?;
@@ -71,7 +77,10 @@ pub(super) fn svg(table: &Table, target: Option<f64>, p_target: Option<f64>) -> 
                         5,
                         VERMILLION.filled(),
                     )))?
-                    .label(format!("P(personnel ≥ target) = {}", fmt_prob(pt)))
+                    .label(format!(
+                        "P(personnel ≥ target) = {}",
+                        fmt_chance(pt, trials)
+                    ))
                     .legend(|(x, y)| Circle::new((x + 9, y), 5, VERMILLION.filled()));
             }
         }

@@ -5,12 +5,13 @@ mod blockers;
 mod conditions;
 mod contributors;
 mod exceedance;
+mod fan;
 mod legend;
+pub(crate) mod losses;
 pub mod run_info;
 pub(crate) mod style;
 mod sweep;
 pub mod table;
-mod timeline;
 mod tornado;
 
 use std::path::Path;
@@ -23,9 +24,10 @@ use run_info::RunInfo;
 use table::Table;
 
 /// The charts of one run, in the order the report shows them (file stem = name).
-pub const RUN_CHARTS: [&str; 5] = [
+pub const RUN_CHARTS: [&str; 6] = [
+    "fan",
+    "losses",
     "exceedance",
-    "timeline",
     "contributors",
     "blockers",
     "conditions",
@@ -37,6 +39,7 @@ pub fn write_run_charts(dir: &Path) -> Result<Vec<String>> {
     let summary = read_summary(dir)?;
     let p_success = summary_value(&summary, "p_success");
     let p_target = summary_value(&summary, "p_target_reached");
+    let trials: Option<u64> = run.trials.as_deref().and_then(|t| t.parse().ok());
     let mut written = Vec::new();
     for name in RUN_CHARTS {
         let svg = match name {
@@ -44,11 +47,17 @@ pub fn write_run_charts(dir: &Path) -> Result<Vec<String>> {
                 &Table::read_in(dir, "exceedance.csv")?,
                 run.target,
                 p_target,
+                trials,
             ),
-            "timeline" => timeline::svg(&Table::read_in(dir, "timeline.csv")?, run.target),
+            "fan" => fan::svg(
+                &Table::read_in(dir, "fan.csv")?,
+                &milestone_levels(dir)?,
+                run.target,
+            ),
+            "losses" => losses::svg(&Table::read_in(dir, "losses.csv")?),
             "contributors" => contributors::svg(&Table::read_in(dir, "contributors.csv")?),
             "blockers" => blockers::svg(&Table::read_in(dir, "blockers.csv")?),
-            _ => conditions::svg(&Table::read_in(dir, "conditions.csv")?, p_success),
+            _ => conditions::svg(&Table::read_in(dir, "conditions.csv")?, p_success, trials),
         }
         .with_context(|| format!("drawing {name}.svg in {}", dir.display()))?;
         let file = format!("{name}.svg");
@@ -87,6 +96,19 @@ fn read_summary(dir: &Path) -> Result<Option<Table>> {
     } else {
         Ok(None)
     }
+}
+
+/// The levels of milestones.csv (people); none when the file is absent.
+fn milestone_levels(dir: &Path) -> Result<Vec<f64>> {
+    let path = dir.join("milestones.csv");
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    Ok(Table::read(&path)?
+        .numbers("personnel")?
+        .into_iter()
+        .flatten()
+        .collect())
 }
 
 /// The estimate of one summary metric, if the summary has it.

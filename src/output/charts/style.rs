@@ -31,6 +31,13 @@ pub const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
 /// Light grey for "nothing to see here" areas (personnel arrived, shading).
 pub const PALE: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 
+/// `colour` at `alpha` over white, as an opaque colour (for bands drawn
+/// over each other and for their legend swatches).
+pub fn tint(colour: RGBColor, alpha: f64) -> RGBColor {
+    let mix = |c: u8| (f64::from(c) * alpha + 255.0 * (1.0 - alpha)).round() as u8;
+    RGBColor(mix(colour.0), mix(colour.1), mix(colour.2))
+}
+
 /// Further colours for categories beyond the named ones (clause texts).
 pub const EXTRA: [RGBColor; 8] = [
     BLUE,
@@ -134,6 +141,15 @@ pub fn fmt_prob(v: f64) -> String {
         s.trim_end_matches('0').to_string()
     } else {
         format!("{v:.3}")
+    }
+}
+
+/// A probability over `trials` trials as people read it: [`fmt_prob`],
+/// or a count when rare ("1 in 200,000") if the trials are known.
+pub fn fmt_chance(v: f64, trials: Option<u64>) -> String {
+    match trials {
+        Some(n) if n > 0 => crate::output::words::prob(v, n),
+        _ => fmt_prob(v),
     }
 }
 

@@ -98,3 +98,18 @@ pub fn parse_number(cell: &str) -> Result<Option<f64>> {
         Err(_) => bail!("`{cell}` is not a number"),
     }
 }
+
+impl From<&crate::stats::results::Table> for Table {
+    /// A result table as its CSV file reads: every cell as its CSV text.
+    fn from(t: &crate::stats::results::Table) -> Table {
+        Table {
+            name: t.file.to_string(),
+            headers: t.header.iter().map(|h| h.to_string()).collect(),
+            rows: t
+                .rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.text()).collect())
+                .collect(),
+        }
+    }
+}
