@@ -9,6 +9,7 @@ pub mod part;
 pub mod pipeline;
 pub mod progress;
 pub mod settings;
+pub mod stories;
 pub mod sweep_files;
 pub mod variants;
 

@@ -165,7 +165,9 @@ pub fn write_results(
         std::fs::write(staging.tmp.join("run.toml"), rec.to_toml()?)?;
         charts::write_run_charts(&staging.tmp)?;
         let facts = crate::stats::facts::Facts::of_run(s, tally);
-        report::write_report(&staging.tmp, &headline::headline(&facts))?;
+        let median = results::quantile(&tally.histogram, tally.trials, 50);
+        let stories = crate::app::stories::stories(s, rec.seed, rec.trials, median);
+        report::write_report(&staging.tmp, &headline::headline(&facts), &stories)?;
         Ok(())
     })();
     if let Err(e) = written {

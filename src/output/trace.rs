@@ -7,6 +7,17 @@ use crate::scenario::grouped;
 use crate::stats::table::reasons;
 use serde_json::{Value, json};
 
+/// One trial's story for the report.
+#[derive(Debug, Clone)]
+pub struct Story {
+    /// "A typical failure", "The first success".
+    pub title: String,
+    /// Trial number, from 1.
+    pub trial: u64,
+    /// The story in words, as `muster trace` prints it.
+    pub words: String,
+}
+
 /// People with thousands separated: 20,000.
 fn people(n: u64) -> String {
     grouped(n as f64)

@@ -58,13 +58,24 @@ pub fn run_batch(
     }
 }
 
+/// The outcome of each of the first `trials` trials: success, and
+/// personnel at the horizon (people).
+pub fn outcomes(s: &Scenario, seed: u64, trials: u64) -> Vec<(bool, u64)> {
+    let mut all = Vec::new();
+    first_trial(s, seed, trials, |success, personnel| {
+        all.push((success, personnel));
+        false
+    });
+    all
+}
+
 /// The first trial (from 1) among the first `trials` whose outcome
 /// (success, personnel at the horizon in people) satisfies `want`.
 pub fn first_trial(
     s: &Scenario,
     seed: u64,
     trials: u64,
-    want: impl Fn(bool, u64) -> bool,
+    mut want: impl FnMut(bool, u64) -> bool,
 ) -> Option<u64> {
     let streams = Streams::new(seed);
     let compiled = Compiled::new(s);

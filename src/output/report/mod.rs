@@ -20,10 +20,12 @@ use crate::output::charts::run_info::RunInfo;
 use crate::output::charts::style::fmt_people;
 use crate::output::charts::table::Table;
 use crate::output::milestones;
+use crate::output::trace::Story;
 
 /// Writes report.html into `dir` from its CSV files, run.toml and SVG
-/// charts, opening with `headline` (sentences).
-pub fn write_report(dir: &Path, headline: &[String]) -> Result<()> {
+/// charts, opening with `headline` (sentences), with `stories` (trials
+/// told step by step) before the run record.
+pub fn write_report(dir: &Path, headline: &[String], stories: &[Story]) -> Result<()> {
     let run = RunInfo::read(dir)?;
     let summary = Table::read_in(dir, "summary.csv")?;
     let tables = read_tables(dir)?;
@@ -53,7 +55,7 @@ pub fn write_report(dir: &Path, headline: &[String]) -> Result<()> {
         summary: summary_html(&summary, tables.trials),
         milestones,
     };
-    let html = page(&run, &top, &charts, &tables);
+    let html = page(&run, &top, &charts, &tables, stories);
     let path = dir.join("report.html");
     std::fs::write(&path, html).with_context(|| format!("cannot write {}", path.display()))
 }
@@ -122,6 +124,7 @@ fn page(
     top: &Top,
     charts: &[(String, Option<String>)],
     tables: &ReportTables,
+    stories: &[Story],
 ) -> String {
     let name = run.scenario_name.as_deref().unwrap_or("Unnamed scenario");
     let mut out = String::new();
@@ -167,11 +170,47 @@ fn page(
     }
     out.push_str("</section>\n");
     out.push_str(&tables_html(tables));
+    out.push_str(&stories_html(run, stories));
     out.push_str(&run_html(run));
     let _ = writeln!(
         out,
         "<footer>Intervals are 95%: Wilson score intervals for probabilities, normal intervals for means.</footer>\n</main>\n</body>\n</html>"
     );
+    out
+}
+
+/// The stories of single trials, each with the command that tells it again.
+fn stories_html(run: &RunInfo, stories: &[Story]) -> String {
+    if stories.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<section id=\"stories\">\n<h2>One trial, step by step</h2>\n\
+         <p>Why a trial failed, or succeeded, in time order: the draws, each decision time, \
+         the arrivals and the verdict.</p>\n",
+    );
+    for st in stories {
+        let mut command = format!(
+            "muster trace {} --trial {}",
+            run.scenario_file.as_deref().unwrap_or("SCENARIO"),
+            st.trial
+        );
+        if let Some(seed) = &run.seed {
+            command += &format!(" --seed {seed}");
+        }
+        for o in &run.overrides {
+            command += &format!(" --set '{o}'");
+        }
+        let _ = writeln!(
+            out,
+            "<details>\n<summary>{} (trial {})</summary>\n<pre>{}</pre>\n<p>Tell it again: <code>{}</code></p>\n</details>",
+            escape(&st.title),
+            st.trial,
+            escape(&st.words),
+            escape(&command)
+        );
+    }
+    out.push_str("</section>\n");
     out
 }
 
