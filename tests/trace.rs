@@ -112,3 +112,63 @@ fn first_finds_the_first_trial_of_its_kind() {
     assert!(words.starts_with(&format!("Trial {n} of ")), "{words}");
     assert!(words.contains("Verdict: "), "{words}");
 }
+
+/// The report tells a typical failure step by step, with the command that
+/// tells it again; that trial is a failure whose personnel is the run's
+/// median when some failure has it.
+#[test]
+fn report_tells_a_typical_failure() {
+    let dir = temp_dir();
+    let file = repo().join("scenarios/tutorial.toml");
+    let file = file.to_str().unwrap();
+    let out = dir.path().join("r");
+    ok_in(
+        dir.path(),
+        &[
+            "run",
+            file,
+            "--trials",
+            "3000",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("id=\"stories\""), "no stories section");
+    let at = html
+        .find("A typical failure (trial ")
+        .expect("no typical failure");
+    let rest = &html[at + "A typical failure (trial ".len()..];
+    let trial: u64 = rest[..rest.find(')').unwrap()].parse().unwrap();
+    assert!(
+        html.contains(&format!("--trial {trial}")),
+        "no command for trial {trial}"
+    );
+    let json = ok_in(
+        dir.path(),
+        &["trace", file, "--trial", &trial.to_string(), "--json"],
+    );
+    let t: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(!t["verdict"]["success"].as_bool().unwrap());
+    let (_, summary) = read_csv(&out.join("summary.csv"));
+    let median: f64 = summary.iter().find(|r| r[0] == "personnel_p50").unwrap()[1]
+        .parse()
+        .unwrap();
+    let personnel = t["verdict"]["personnel_at_horizon"].as_f64().unwrap();
+    // No earlier failure is closer to the median.
+    for k in 1..trial {
+        let json = ok_in(
+            dir.path(),
+            &["trace", file, "--trial", &k.to_string(), "--json"],
+        );
+        let e: serde_json::Value = serde_json::from_str(&json).unwrap();
+        if !e["verdict"]["success"].as_bool().unwrap() {
+            let p = e["verdict"]["personnel_at_horizon"].as_f64().unwrap();
+            assert!(
+                (p - median).abs() > (personnel - median).abs(),
+                "trial {k} is closer"
+            );
+        }
+    }
+}
