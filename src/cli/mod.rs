@@ -100,6 +100,20 @@ pub enum Command {
 
 pub use crate::app::{Failure, Outcome};
 
+/// `--metric NAME` of the what-if commands, or a usage error that names it
+/// and says what is wrong (with the list of metrics when it is unknown).
+pub fn metric_arg(text: &str) -> Result<crate::whatif::metric::Metric, Failure> {
+    use crate::whatif::metric::{Metric, NAMES};
+    Metric::parse(text).map_err(|why| {
+        let list = if why.starts_with("unknown") {
+            format!("; the metrics are {NAMES}")
+        } else {
+            String::new()
+        };
+        Failure::Usage(format!("--metric {text}: {why}{list}"))
+    })
+}
+
 /// Runs the parsed command line.
 pub fn dispatch(cli: Cli) -> Outcome {
     match cli.command {
