@@ -88,7 +88,7 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Run a scenario over a grid of values of one or more inputs; one CSV row per point.
     Sweep(sweep::SweepArgs),
-    /// Rank the inputs by how much P(success) swings between their low and high settings.
+    /// Rank the inputs by how much a metric (P(success) by default) swings between their low and high settings.
     Sensitivity(sensitivity::SensitivityArgs),
     /// Find the smallest (or largest) value of one input that meets a goal.
     Solve(solve::SolveArgs),
