@@ -97,23 +97,24 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         .iter()
         .map(|(_, l, h)| l.is_some() as u64 + h.is_some() as u64)
         .sum::<u64>();
-    let (base_m, base_success, mut rows) = runner.with_progress(runs, || -> Result<_, Failure> {
-        let (tally, at_base) = runner.measured(&metric, base.clone())?;
-        let base_success = tally.success as f64 / tally.trials as f64;
-        let mut rows = Vec::new();
-        for (input, low, high) in planned {
-            let at = |set: &Option<String>| match set {
-                Some(set) => {
-                    let (s, _) = runner.variant(std::slice::from_ref(set))?;
-                    runner.measured(&metric, s).map(|(_, m)| m)
-                }
-                None => Ok(at_base),
-            };
-            let (low, high) = (at(&low)?, at(&high)?);
-            rows.push(Row { input, low, high });
-        }
-        Ok((at_base, base_success, rows))
-    })?;
+    let (base_m, base_success, mut rows) =
+        runner.with_progress(runs, || -> Result<_, Failure> {
+            let (tally, at_base) = runner.measured(&metric, base.clone())?;
+            let base_success = tally.success as f64 / tally.trials as f64;
+            let mut rows = Vec::new();
+            for (input, low, high) in planned {
+                let at = |set: &Option<String>| match set {
+                    Some(set) => {
+                        let (s, _) = runner.variant(std::slice::from_ref(set))?;
+                        runner.measured(&metric, s).map(|(_, m)| m)
+                    }
+                    None => Ok(at_base),
+                };
+                let (low, high) = (at(&low)?, at(&high)?);
+                rows.push(Row { input, low, high });
+            }
+            Ok((at_base, base_success, rows))
+        })?;
     rows.sort_by(Row::order);
     // The chart draws P(success) only.
     let chart = metric == Metric::PSuccess;
@@ -138,7 +139,10 @@ pub fn run(a: SensitivityArgs) -> Outcome {
             base_success,
             files,
         };
-        std::fs::write(staging.tmp.join("run.toml"), run_toml(&runner, &record, &rows)?)?;
+        std::fs::write(
+            staging.tmp.join("run.toml"),
+            run_toml(&runner, &record, &rows)?,
+        )?;
         Ok(())
     })();
     if let Err(e) = written {

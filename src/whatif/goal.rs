@@ -2,8 +2,8 @@
 //! a metric (`whatif::metric`), a comparison and a number, and how a goal is
 //! tested on a metric's estimate and on each bound of its interval.
 
-pub use super::metric::{Measure, Metric};
 use super::metric::NAMES;
+pub use super::metric::{Measure, Metric};
 
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,9 +171,19 @@ mod tests {
         let m = Metric::parse("p_reached:500").unwrap();
         let g = Goal::parse(">= 0.5", Some(m)).unwrap();
         assert_eq!((g.metric, g.op, g.threshold), (m, Op::Ge, 0.5));
-        assert_eq!(Goal::parse("p_reached:500 > 0.1", Some(m)).unwrap().metric, m);
+        assert_eq!(
+            Goal::parse("p_reached:500 > 0.1", Some(m)).unwrap().metric,
+            m
+        );
         let e = Goal::parse("p_success > 0.1", Some(m)).unwrap_err();
-        assert!(e.contains("p_success") && e.contains("--metric p_reached:500"), "{e}");
-        assert!(Goal::parse(">= 0.5", None).unwrap_err().contains("no metric"));
+        assert!(
+            e.contains("p_success") && e.contains("--metric p_reached:500"),
+            "{e}"
+        );
+        assert!(
+            Goal::parse(">= 0.5", None)
+                .unwrap_err()
+                .contains("no metric")
+        );
     }
 }

@@ -214,7 +214,10 @@ impl Metric {
                 by_tenths: Some(t),
             } => format!("P({} reached by month {})", people(level), month_text(*t)),
             Metric::Month { nn, level } => {
-                format!("month by which {} is reached with {nn}% probability", people(level))
+                format!(
+                    "month by which {} is reached with {nn}% probability",
+                    people(level)
+                )
             }
         }
     }
@@ -437,7 +440,12 @@ mod tests {
         let text = "[scenario]\nname = \"x\"\ntarget = 100\n\n[[contributors]]\nname = \"A\"\np_join = 1\ntroops = 100\n";
         let mut s = crate::scenario::parse_scenario(text, "x.toml", &[]).unwrap();
         assert_eq!(s.milestones, [25, 50, 75, 100]);
-        for m in ["p_reached:60", "month_p50:50", "p_reached:1000@3", "p_success"] {
+        for m in [
+            "p_reached:60",
+            "month_p50:50",
+            "p_reached:1000@3",
+            "p_success",
+        ] {
             Metric::parse(m).unwrap().prepare(&mut s);
         }
         assert_eq!(s.milestones, [25, 50, 60, 75, 100, 1000]);
@@ -482,7 +490,11 @@ mod tests {
         assert_eq!(month("month_p71:100"), f64::INFINITY);
         let m = Metric::parse("month_p50:100").unwrap().measure(&s, &t);
         assert_eq!((m.low, m.estimate), (0.3, 0.7));
-        assert_eq!(m.high, f64::INFINITY, "not reached by 80% within the horizon");
+        assert_eq!(
+            m.high,
+            f64::INFINITY,
+            "not reached by 80% within the horizon"
+        );
     }
 
     #[test]
