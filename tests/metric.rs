@@ -563,3 +563,50 @@ fn a_sweep_resumes_only_with_its_own_metric() {
     );
     assert_eq!(std::fs::read_to_string(d.join("s.csv")).unwrap(), full);
 }
+
+/// Format 2: a contributor that arrives at month 2 and withdraws when calm
+/// ends at month 6. 1,000 was reached (at some month within the horizon)
+/// whenever it joined, though nobody is left at the horizon.
+#[test]
+fn reaching_counts_personnel_that_later_leaves() {
+    let scenario = r#"
+[scenario]
+name = "withdraws"
+target = 1000
+horizon_months = 12
+trials = 20000
+seed = 8
+
+[conditions.calm]
+p = 1
+
+[[conditions.calm.changes]]
+to = false
+month = 6
+
+[[contributors]]
+name = "A"
+p_join = 0.5
+requires = ["calm"]
+on_unmet = "withdraw"
+troops = 1000
+lead_months = 2
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("one.toml"), scenario).unwrap();
+    let (h, rows) = sweep(d, "contributors.A.p_join=0.3,1", "p_reached:1000", &[]);
+    for r in &rows {
+        let x: f64 = r[0].parse().unwrap();
+        near(r[2].parse().unwrap(), x, &format!("p_join {x}"));
+        assert_eq!(
+            r[col(&h, "mean_personnel")],
+            "0",
+            "nobody is left at the horizon"
+        );
+    }
+    let (_, rows) = sweep(d, "contributors.A.p_join=1", "month_p50:1000", &[]);
+    assert_eq!(rows[0][2], "2");
+    let (_, rows) = sweep(d, "contributors.A.p_join=1", "p_reached:1000@1.9", &[]);
+    assert_eq!(rows[0][2], "0");
+}
