@@ -149,7 +149,7 @@ fn milestone_cell(run: &Run, metric: &Metric, level: u64, column: &str) -> Resul
             let levels: Vec<&str> = m.rows.iter().map(|r| r[p].as_str()).collect();
             Err(Failure::Usage(format!(
                 "--metric {name}: {level} is not a milestone of {dir} (its milestones.csv has {}); \
-                 run it with milestones = [..] in [scenario] naming {level}",
+                 run it again with --set \"scenario.milestones=[..]\" naming {level}",
                 levels.join(", ")
             )))
         }

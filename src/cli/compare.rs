@@ -8,7 +8,8 @@
 //! counted), where the normal interval is fair; below that (1 success in
 //! one run against 13 in the other, as a conditional probability of rare
 //! successes can be) it is shown untested rather than flagged on a
-//! standard error of 0.
+//! standard error of 0. `--metric` puts one metric first, from summary.csv
+//! or, for p_reached:N and month_pNN:N, from milestones.csv.
 
 use std::path::{Path, PathBuf};
 
