@@ -124,7 +124,7 @@ fn tenths(text: &str) -> Result<u32, String> {
 
 /// A month in tenths as text: 12, 6.5.
 fn month_text(t: u32) -> String {
-    if t % 10 == 0 {
+    if t.is_multiple_of(10) {
         format!("{}", t / 10)
     } else {
         format!("{}.{}", t / 10, t % 10)
