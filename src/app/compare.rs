@@ -136,7 +136,7 @@ fn milestone_cell(run: &Run, metric: &Metric, level: u64, column: &str) -> Resul
     let name = metric.name();
     let Some(m) = &run.milestones else {
         return Err(Failure::Usage(format!(
-            "--metric {name}: {dir} has no milestones.csv (written by a newer muster run)"
+            "--metric {name}: {dir} has no milestones.csv (an older muster wrote it); run it again"
         )));
     };
     let (p, c) = (
