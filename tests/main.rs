@@ -15,6 +15,7 @@ mod golden;
 mod loader_errors;
 mod loader_time;
 mod many_clauses;
+mod metric;
 mod properties;
 mod regressions;
 mod robustness;

@@ -1,7 +1,9 @@
 //! Comparing two result folders: reading them back, pairing their metrics,
 //! and testing each difference (normal intervals, unpooled, the runs taken
 //! as independent; Holm's correction over every tested metric), for
-//! `muster compare` to print and write.
+//! `muster compare` to print and write. A chosen metric (`--metric`) leads;
+//! one read from milestones.csv (`p_reached:N`, `month_pNN:N`) is compared
+//! on that file's row for N.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +12,7 @@ use crate::output::own_file;
 use crate::output::run_record::RunRecord;
 use crate::stats::table::{Cell, Table};
 use crate::whatif::decimal::difference;
+use crate::whatif::metric::Metric;
 use crate::whatif::significance::{Difference, holm, means, proportions, se_from_interval};
 
 /// A CSV file as text cells.
@@ -62,6 +65,8 @@ pub struct Run {
     pub summary: Vec<(String, [String; 3])>,
     /// contributor -> cells by column name.
     pub contributors: Vec<(String, Vec<(String, String)>)>,
+    /// milestones.csv, when the folder has one (folders of older versions do not).
+    pub milestones: Option<Csv>,
 }
 
 pub fn read_run(dir: &Path) -> Result<Run, Failure> {
@@ -110,12 +115,95 @@ pub fn read_run(dir: &Path) -> Result<Run, Failure> {
             (r[name].clone(), cells)
         })
         .collect();
+    let milestones = if dir.join("milestones.csv").exists() {
+        Some(Csv::read(dir, "milestones.csv")?)
+    } else {
+        None
+    };
     Ok(Run {
         dir: dir.to_path_buf(),
         rec,
         summary,
         contributors,
+        milestones,
     })
+}
+
+/// A run's milestones.csv cell in `column` of the row for `level`, or why
+/// the comparison cannot read it.
+fn milestone_cell(run: &Run, metric: &Metric, level: u64, column: &str) -> Result<String, Failure> {
+    let dir = run.dir.display();
+    let name = metric.name();
+    let Some(m) = &run.milestones else {
+        return Err(Failure::Usage(format!(
+            "--metric {name}: {dir} has no milestones.csv (an older muster wrote it); run it again"
+        )));
+    };
+    let (p, c) = (
+        m.col(&run.dir, "milestones.csv", "personnel")?,
+        m.col(&run.dir, "milestones.csv", column)?,
+    );
+    match m.rows.iter().find(|r| r[p].parse::<u64>() == Ok(level)) {
+        Some(r) => Ok(r[c].clone()),
+        None => {
+            let levels: Vec<&str> = m.rows.iter().map(|r| r[p].as_str()).collect();
+            Err(Failure::Usage(format!(
+                "--metric {name}: {level} is not a milestone of {dir} (its milestones.csv has {}); \
+                 run it again with --set \"scenario.milestones=[..]\" naming {level}",
+                levels.join(", ")
+            )))
+        }
+    }
+}
+
+/// The line of a metric read from milestones.csv; None for a metric of
+/// summary.csv. Only what the files hold can be compared: P(reached) by the
+/// horizon, and the months at 10%, 50% and 90%.
+fn milestone_line(a: &Run, b: &Run, metric: &Metric) -> Result<Option<Line>, Failure> {
+    let refuse = |why: String| Err(Failure::Usage(format!("--metric {}: {why}", metric.name())));
+    let (level, column, test) = match metric {
+        Metric::Reached {
+            level,
+            by_tenths: None,
+        } => (
+            *level,
+            "p_reached".to_string(),
+            Test::Proportion(a.rec.trials, b.rec.trials),
+        ),
+        Metric::Reached { level, .. } => {
+            return refuse(format!(
+                "result folders hold P(reached) by the horizon only; compare p_reached:{level}"
+            ));
+        }
+        Metric::Month { nn, level } if [10, 50, 90].contains(nn) => {
+            (*level, format!("month_p{nn}"), Test::None)
+        }
+        Metric::Month { .. } => {
+            return refuse(
+                "milestones.csv holds the months at 10%, 50% and 90% only (month_p10, month_p50, month_p90)"
+                    .into(),
+            );
+        }
+        Metric::Quantile(nn) if ![5, 50, 95].contains(nn) => {
+            return refuse(
+                "summary.csv holds personnel_p05, personnel_p50 and personnel_p95 only".into(),
+            );
+        }
+        _ => return Ok(None),
+    };
+    let ca = milestone_cell(a, metric, level, &column)?;
+    let cb = milestone_cell(b, metric, level, &column)?;
+    Ok(Some(Line {
+        file: "milestones.csv",
+        contributor: String::new(),
+        metric: metric.name(),
+        a: ca,
+        b: cb,
+        test,
+        intervals: None,
+        result: None,
+        holm: None,
+    }))
 }
 
 /// How a metric is tested.
@@ -188,9 +276,10 @@ impl Line {
     }
 }
 
-pub fn lines(a: &Run, b: &Run) -> Vec<Line> {
+/// The lines of the comparison, `metric` first.
+pub fn lines(a: &Run, b: &Run, metric: &Metric) -> Result<Vec<Line>, Failure> {
     let (na, nb) = (a.rec.trials, b.rec.trials);
-    let mut out = Vec::new();
+    let mut out: Vec<Line> = milestone_line(a, b, metric)?.into_iter().collect();
     let mut metrics: Vec<&String> = a.summary.iter().map(|(m, _)| m).collect();
     for (m, _) in &b.summary {
         if !metrics.contains(&m) {
@@ -273,6 +362,14 @@ pub fn lines(a: &Run, b: &Run) -> Vec<Line> {
             });
         }
     }
+    // A metric of summary.csv leads it.
+    if let Some(k) = out
+        .iter()
+        .position(|l| l.file == "summary.csv" && l.metric == metric.name())
+    {
+        let line = out.remove(k);
+        out.insert(0, line);
+    }
     for l in &mut out {
         l.evaluate();
     }
@@ -284,7 +381,7 @@ pub fn lines(a: &Run, b: &Run) -> Vec<Line> {
     for (l, h) in out.iter_mut().zip(adjusted) {
         l.holm = h;
     }
-    out
+    Ok(out)
 }
 
 /// The header of the CSV `compare` writes; a file starting with it is muster's.

@@ -25,6 +25,10 @@ pub const METRICS: [&str; 9] = [
     "personnel_p95",
 ];
 
+/// Columns of the chosen metric (`--metric`, other than p_success), after
+/// the varied paths and before `METRICS`.
+pub const CHOSEN: [&str; 4] = ["metric", "estimate", "estimate_ci_low", "estimate_ci_high"];
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepRecord {
     pub scenario_name: String,
@@ -34,6 +38,9 @@ pub struct SweepRecord {
     pub overrides: Vec<String>,
     /// The `--vary` arguments as given.
     pub vary: Vec<String>,
+    /// `--metric`, when other than p_success.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
     #[serde(with = "crate::output::run_record::seed_text")]
     pub seed: u64,
     /// Trials per point.
@@ -148,6 +155,10 @@ pub fn same_sweep(old: &SweepRecord, new: &SweepRecord) -> Result<(), String> {
     }
     if old.vary != new.vary {
         return differ("--vary", &old.vary, &new.vary);
+    }
+    if old.metric != new.metric {
+        let name = |m: &Option<String>| m.clone().unwrap_or_else(|| "p_success".into());
+        return differ("--metric", &name(&old.metric), &name(&new.metric));
     }
     if old.seed != new.seed {
         return differ("seed", &old.seed, &new.seed);

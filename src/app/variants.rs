@@ -14,6 +14,7 @@ use super::settings::{self, RunOptions};
 use crate::engine::{self, batch_count};
 use crate::scenario::{Override, Scenario, parse_scenario};
 use crate::stats::tally::Tally;
+use crate::whatif::metric::{Measure, Metric};
 use crate::whatif::paths;
 
 /// A scenario loaded with its `--set` overrides, ready to run variants of.
@@ -87,6 +88,15 @@ impl Runner {
             &INTERRUPTED,
         )
         .ok_or(Failure::Interrupted)
+    }
+
+    /// Runs one variant and measures `metric` in it; the scenario is first
+    /// made to count what the metric reads (its personnel level).
+    pub fn measured(&self, metric: &Metric, mut s: Scenario) -> Result<(Tally, Measure), Failure> {
+        metric.prepare(&mut s);
+        let t = self.tally(&s)?;
+        let m = metric.measure(&s, &t);
+        Ok((t, m))
     }
 
     /// Runs `work`, which runs about `runs` variants, under one progress bar.

@@ -8,7 +8,8 @@
 //! counted), where the normal interval is fair; below that (1 success in
 //! one run against 13 in the other, as a conditional probability of rare
 //! successes can be) it is shown untested rather than flagged on a
-//! standard error of 0.
+//! standard error of 0. `--metric` puts one metric first, from summary.csv
+//! or, for p_reached:N and month_pNN:N, from milestones.csv.
 
 use std::path::{Path, PathBuf};
 
@@ -36,6 +37,9 @@ pub struct CompareArgs {
     /// Family-wise significance level of the Holm correction.
     #[arg(long, default_value_t = 0.05)]
     pub alpha: f64,
+    /// The metric to lead with: one of summary.csv (p_success, p_target_reached, p_roles_met, mean_personnel, personnel_p05/p50/p95) or of milestones.csv (p_reached:N, month_p10:N, month_p50:N, month_p90:N).
+    #[arg(long, default_value = "p_success")]
+    pub metric: String,
 }
 
 pub fn run(a: CompareArgs) -> Outcome {
@@ -50,10 +54,11 @@ pub fn run(a: CompareArgs) -> Outcome {
             own_file::csv_has_header(p, &HEADER)
         })?;
     }
+    let metric = super::metric_arg(&a.metric)?;
     let ra = read_run(&a.a)?;
     let rb = read_run(&a.b)?;
+    let lines = lines(&ra, &rb, &metric)?;
     warn(&ra, &rb);
-    let lines = lines(&ra, &rb);
     let significant = |l: &Line| l.holm.is_some_and(|p| p <= a.alpha);
     if let Some(path) = &a.csv {
         write_csv(path, &lines, &significant)?;
@@ -162,14 +167,7 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
     let mut current: Option<&str> = None;
     for l in lines {
         if current != Some(l.file) {
-            crate::outln!(
-                "{}",
-                if l.file == "summary.csv" {
-                    "summary"
-                } else {
-                    "contributors"
-                }
-            );
+            crate::outln!("{}", l.file.trim_end_matches(".csv"));
             current = Some(l.file);
         }
         if l.metric == "p_joined" {

@@ -88,7 +88,7 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Run a scenario over a grid of values of one or more inputs; one CSV row per point.
     Sweep(sweep::SweepArgs),
-    /// Rank the inputs by how much P(success) swings between their low and high settings.
+    /// Rank the inputs by how much a metric (P(success) by default) swings between their low and high settings.
     Sensitivity(sensitivity::SensitivityArgs),
     /// Find the smallest (or largest) value of one input that meets a goal.
     Solve(solve::SolveArgs),
@@ -99,6 +99,20 @@ pub enum Command {
 }
 
 pub use crate::app::{Failure, Outcome};
+
+/// `--metric NAME` of the what-if commands, or a usage error that names it
+/// and says what is wrong (with the list of metrics when it is unknown).
+pub fn metric_arg(text: &str) -> Result<crate::whatif::metric::Metric, Failure> {
+    use crate::whatif::metric::{Metric, NAMES};
+    Metric::parse(text).map_err(|why| {
+        let list = if why.starts_with("unknown") {
+            format!("; the metrics are {NAMES}")
+        } else {
+            String::new()
+        };
+        Failure::Usage(format!("--metric {text}: {why}{list}"))
+    })
+}
 
 /// Runs the parsed command line.
 pub fn dispatch(cli: Cli) -> Outcome {

@@ -1,7 +1,8 @@
 //! `muster sensitivity`: a tornado analysis. Every uncertain input moves to
 //! a low and a high setting, one at a time, with the same seed (common
-//! random numbers); the swing of P(success) between the two ranks the
-//! inputs. The result folder holds tornado.csv, tornado.svg and run.toml.
+//! random numbers); the swing of the metric (`--metric`, P(success) by
+//! default) between the two ranks the inputs. The result folder holds
+//! tornado.csv, run.toml and, for P(success), tornado.svg.
 
 use std::path::PathBuf;
 
@@ -16,6 +17,7 @@ use crate::output::csv_files::to_csv;
 use crate::output::folder;
 use crate::output::run_record::RunRecord;
 use crate::whatif::inputs::{Input, Written, inputs};
+use crate::whatif::metric::{Measure, Metric, NOT_REACHED};
 use crate::whatif::tornado::{self, Row};
 
 #[derive(Debug, Args)]
@@ -33,9 +35,10 @@ pub struct SensitivityArgs {
     /// Write into an existing folder that holds other files, replacing only muster's own.
     #[arg(long)]
     pub force: bool,
+    /// The metric whose swing ranks the inputs: p_success, p_target_reached, p_roles_met, mean_personnel, personnel_pNN, p_reached:N, p_reached:N@M, month_pNN:N.
+    #[arg(long, default_value = "p_success")]
+    pub metric: String,
 }
-
-const FILES: [&str; 2] = ["tornado.csv", "tornado.svg"];
 
 pub fn run(a: SensitivityArgs) -> Outcome {
     if !(a.delta > 0.0 && a.delta <= 1.0) {
@@ -44,6 +47,7 @@ pub fn run(a: SensitivityArgs) -> Outcome {
             a.delta
         )));
     }
+    let metric = super::metric_arg(&a.metric)?;
     let runner = Runner::new(&a.scenario, &a.run)?;
     let quiet = a.run.quiet;
     let dest = a.out.clone().unwrap_or_else(|| {
@@ -93,44 +97,51 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         .iter()
         .map(|(_, l, h)| l.is_some() as u64 + h.is_some() as u64)
         .sum::<u64>();
-    let trials = runner.settings.trials;
-    let (base_k, mut rows) = runner.with_progress(runs, || -> Result<_, Failure> {
-        let base_k = runner.tally(base)?.success;
-        let mut rows = Vec::new();
-        for (input, low, high) in planned {
-            let at = |set: &Option<String>| match set {
-                Some(set) => {
-                    let (s, _) = runner.variant(std::slice::from_ref(set))?;
-                    runner.tally(&s).map(|t| t.success)
-                }
-                None => Ok(base_k),
-            };
-            let (low, high) = (at(&low)?, at(&high)?);
-            rows.push(Row {
-                input,
-                low,
-                high,
-                trials,
-            });
-        }
-        Ok((base_k, rows))
-    })?;
-    let base_p = base_k as f64 / trials as f64;
-    rows.sort_by(|x, y| {
-        y.swing()
-            .total_cmp(&x.swing())
-            .then_with(|| x.input.name.cmp(&y.input.name))
-    });
+    let (base_m, base_success, mut rows) =
+        runner.with_progress(runs, || -> Result<_, Failure> {
+            let (tally, at_base) = runner.measured(&metric, base.clone())?;
+            let base_success = tally.success as f64 / tally.trials as f64;
+            let mut rows = Vec::new();
+            for (input, low, high) in planned {
+                let at = |set: &Option<String>| match set {
+                    Some(set) => {
+                        let (s, _) = runner.variant(std::slice::from_ref(set))?;
+                        runner.measured(&metric, s).map(|(_, m)| m)
+                    }
+                    None => Ok(at_base),
+                };
+                let (low, high) = (at(&low)?, at(&high)?);
+                rows.push(Row { input, low, high });
+            }
+            Ok((at_base, base_success, rows))
+        })?;
+    rows.sort_by(Row::order);
+    // The chart draws P(success) only.
+    let chart = metric == Metric::PSuccess;
+    let files: &[&str] = if chart {
+        &["tornado.csv", "tornado.svg"]
+    } else {
+        &["tornado.csv"]
+    };
 
     let staging = folder::prepare(&dest, a.force).map_err(|e| Failure::Usage(format!("{e:#}")))?;
     let written = (|| -> anyhow::Result<()> {
         let csv_path = staging.tmp.join("tornado.csv");
-        std::fs::write(&csv_path, to_csv(&tornado::table(&rows))?)
+        std::fs::write(&csv_path, to_csv(&tornado::table(&metric, &rows))?)
             .with_context(|| format!("writing {}", csv_path.display()))?;
-        write_tornado_chart(&csv_path, &staging.tmp.join("tornado.svg"))?;
+        if chart {
+            write_tornado_chart(&csv_path, &staging.tmp.join("tornado.svg"))?;
+        }
+        let record = Record {
+            delta: a.delta,
+            metric: &metric,
+            base: &base_m,
+            base_success,
+            files,
+        };
         std::fs::write(
             staging.tmp.join("run.toml"),
-            run_toml(&runner, a.delta, base_p, &rows)?,
+            run_toml(&runner, &record, &rows)?,
         )?;
         Ok(())
     })();
@@ -143,16 +154,44 @@ pub fn run(a: SensitivityArgs) -> Outcome {
     if quiet {
         return Ok(());
     }
+    print(&runner, &metric, &base_m, &rows, a.delta);
+    if !chart {
+        crate::outln!("chart: none (tornado.svg draws P(success) only)");
+    }
+    crate::outln!("results: {}", dest.display());
+    Ok(())
+}
+
+/// The ten inputs that swing the metric most, on stdout.
+fn print(runner: &Runner, metric: &Metric, base: &Measure, rows: &[Row], delta: f64) {
     let st = &runner.settings;
+    let default = *metric == Metric::PSuccess;
+    let about = if default {
+        "P(success)".to_string()
+    } else {
+        format!("{} ({})", metric.name(), metric.describe())
+    };
     crate::outln!(
-        "{}: sensitivity of P(success), {} inputs, delta {}, {} trials per run, seed {}",
-        base.name,
+        "{}: sensitivity of {about}, {} inputs, delta {delta}, {} trials per run, seed {}",
+        runner.inputs.scenario.name,
         rows.len(),
-        a.delta,
         st.trials,
         st.seed
     );
-    crate::outln!("  P(success) with every input as given: {base_p:.4}");
+    if default {
+        crate::outln!(
+            "  P(success) with every input as given: {:.4}",
+            base.estimate
+        );
+    } else {
+        crate::outln!(
+            "  {} with every input as given: {} (95% CI {} to {})",
+            metric.name(),
+            metric.show(base.estimate),
+            metric.show(base.low),
+            metric.show(base.high)
+        );
+    }
     let width = rows
         .iter()
         .take(10)
@@ -160,44 +199,81 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         .max()
         .unwrap_or(5)
         .max(5);
+    // p_success prints with four decimals, as P; other metrics as they show.
+    let value = |v: f64| {
+        if default {
+            format!("{v:.4}")
+        } else {
+            metric.show(v)
+        }
+    };
+    let col = if default { "P" } else { "value" };
     crate::outln!(
         "  {:<width$}  {:>14} {:>8}  {:>14} {:>8}  {:>7}",
         "input",
         "low",
-        "P",
+        col,
         "high",
-        "P",
+        col,
         "swing"
     );
     for r in rows.iter().take(10) {
+        let swing = match r.swing() {
+            Some(s) if s.is_finite() => value(s),
+            _ => "-".into(),
+        };
         crate::outln!(
-            "  {:<width$}  {:>14} {:>8.4}  {:>14} {:>8.4}  {:>7.4}",
+            "  {:<width$}  {:>14} {:>8}  {:>14} {:>8}  {:>7}",
             r.input.name,
             r.input.low.label,
-            r.p(r.low),
+            value(r.low.estimate),
             r.input.high.label,
-            r.p(r.high),
-            r.swing()
+            value(r.high.estimate),
+            swing
         );
     }
     if rows.len() > 10 {
         crate::outln!("  ... {} more in tornado.csv", rows.len() - 10);
     }
-    crate::outln!("results: {}", dest.display());
-    Ok(())
+    let undefined = base.has_undefined()
+        || rows
+            .iter()
+            .take(10)
+            .any(|r| !(r.low.estimate.is_finite() && r.high.estimate.is_finite()));
+    if undefined {
+        crate::outln!("  {NOT_REACHED}");
+    }
 }
 
-/// The run record: the usual fields, the delta, and every variant as the override it ran.
-fn run_toml(runner: &Runner, delta: f64, base_p: f64, rows: &[Row]) -> anyhow::Result<String> {
+/// What the run record says beyond the usual fields.
+struct Record<'a> {
+    delta: f64,
+    metric: &'a Metric,
+    base: &'a Measure,
+    /// P(success) with every input as given (probability).
+    base_success: f64,
+    files: &'a [&'a str],
+}
+
+/// The run record: the usual fields, the delta, the metric when it is not
+/// p_success and its value with every input as given, and every variant as
+/// the override it ran.
+fn run_toml(runner: &Runner, r: &Record<'_>, rows: &[Row]) -> anyhow::Result<String> {
     let (inputs, st) = (&runner.inputs, &runner.settings);
     let rec = RunRecord {
-        files: FILES.iter().map(|f| f.to_string()).collect(),
+        files: r.files.iter().map(|f| f.to_string()).collect(),
         ..crate::app::pipeline::record(inputs, st, st.trials, None)
     };
     let mut table = toml::Table::try_from(&rec).context("writing run.toml")?;
     table.insert("analysis".into(), "sensitivity".into());
-    table.insert("delta".into(), delta.into());
-    table.insert("base_p_success".into(), base_p.into());
+    table.insert("delta".into(), r.delta.into());
+    table.insert("base_p_success".into(), r.base_success.into());
+    if *r.metric != Metric::PSuccess {
+        table.insert("metric".into(), r.metric.name().into());
+        if r.base.estimate.is_finite() {
+            table.insert("base_estimate".into(), r.base.estimate.into());
+        }
+    }
     let mut variants = Vec::new();
     for r in rows {
         for (side, s) in [("low", &r.input.low), ("high", &r.input.high)] {

@@ -15,7 +15,8 @@ use crate::app::variants::Runner;
 use crate::output::csv_files::to_csv;
 use crate::output::own_file;
 use crate::whatif::decimal::{Decimal, fixed};
-use crate::whatif::goal::{Goal, Measure, Metric};
+use crate::whatif::goal::{Goal, Measure};
+use crate::whatif::metric::NOT_REACHED;
 use crate::whatif::paths::{self, Kind};
 use crate::whatif::solve::{self, HEADER};
 use crate::whatif::solve::{Answer, Search, Step, solve};
@@ -29,9 +30,12 @@ pub struct SolveArgs {
     /// The key path of the input to search, e.g. contributors.Indonesia.p_join.
     #[arg(long, value_name = "PATH")]
     pub vary: String,
-    /// The goal: METRIC OP NUMBER, e.g. "p_success >= 0.5".
+    /// The goal: METRIC OP NUMBER, e.g. "p_success >= 0.5" or "p_reached:10000@12 >= 0.3"; with --metric, OP NUMBER.
     #[arg(long)]
     pub goal: String,
+    /// The metric of the goal, when the goal leaves it out (see --goal).
+    #[arg(long)]
+    pub metric: Option<String>,
     /// Find the largest value that meets the goal instead of the smallest.
     #[arg(long)]
     pub max: bool,
@@ -73,7 +77,11 @@ fn range(a: &SolveArgs, kind: Kind) -> Result<(Decimal, Decimal), Failure> {
 }
 
 pub fn run(a: SolveArgs) -> Outcome {
-    let goal = Goal::parse(&a.goal).map_err(Failure::Usage)?;
+    let given = match &a.metric {
+        Some(m) => Some(super::metric_arg(m)?),
+        None => None,
+    };
+    let goal = Goal::parse(&a.goal, given).map_err(Failure::Usage)?;
     if let Err(e) = crate::scenario::Override::parse(&format!("{}=0", a.vary)) {
         return Err(Failure::Usage(format!("--vary {}: {}", a.vary, e.message)));
     }
@@ -144,7 +152,7 @@ pub fn run(a: SolveArgs) -> Outcome {
     let (answer, steps) = runner.with_progress(11 + 3 * bisections, || {
         solve(&search, &goal, |value| {
             let s = variant_at(&runner, &a.vary, value)?;
-            Ok::<Measure, Failure>(goal.metric.measure(&runner.tally(&s)?))
+            Ok::<Measure, Failure>(runner.measured(&goal.metric, s)?.1)
         })
     })?;
     let range_text = format!("[{lo}, {hi}]");
@@ -174,12 +182,7 @@ pub fn run(a: SolveArgs) -> Outcome {
         st.seed
     );
     let show = |x: &Measure| {
-        let f = |v: f64| match goal.metric {
-            Metric::Quantile(_) => format!("{v:.0}"),
-            Metric::MeanPersonnel => format!("{v:.1}"),
-            _ if v > 0.0 && v < 0.001 => format!("{v:.6}"),
-            _ => format!("{v:.4}"),
-        };
+        let f = |v: f64| goal.metric.show(v);
         format!(
             "{m} {} (95% CI {} to {})",
             f(x.estimate),
@@ -250,6 +253,14 @@ pub fn run(a: SolveArgs) -> Outcome {
                 fall.1
             );
         }
+    }
+    let shown = match &answer {
+        Answer::Found { measure, .. } => Some(measure),
+        Answer::Nowhere { best, .. } => Some(&best.measure),
+        Answer::NotMonotone { .. } => None,
+    };
+    if shown.is_some_and(Measure::has_undefined) {
+        crate::outln!("  {NOT_REACHED}");
     }
     if let Some(path) = &a.csv {
         crate::outln!("csv: {}", path.display());

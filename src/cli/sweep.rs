@@ -12,15 +12,16 @@ use clap::Args;
 use super::{Failure, Outcome};
 use crate::app::settings::RunOptions;
 use crate::app::sweep_files::{
-    METRICS, SweepFiles, SweepRecord, check_files, csv_line, metric_cells, read_partial,
+    CHOSEN, METRICS, SweepFiles, SweepRecord, check_files, csv_line, metric_cells, read_partial,
     read_record, same_sweep,
 };
 use crate::app::variants::{Runner, stem};
 use crate::output::charts::write_sweep_chart;
 use crate::output::csv_files::neutralise;
 use crate::output::own_file;
-use crate::stats::results;
+use crate::stats::results::{self, Cell};
 use crate::whatif::grid::{self, Axis};
+use crate::whatif::metric::{Metric, NOT_REACHED};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -40,6 +41,9 @@ pub struct SweepArgs {
     /// Replace files at the output paths that muster does not recognise as its own, and start over from an earlier partial file.
     #[arg(long)]
     pub force: bool,
+    /// The metric the sweep leads with: p_success, p_target_reached, p_roles_met, mean_personnel, personnel_pNN, p_reached:N, p_reached:N@M, month_pNN:N.
+    #[arg(long, default_value = "p_success")]
+    pub metric: String,
 }
 
 /// What a sweep was computed from, kept beside its CSV so that a resumed
@@ -52,6 +56,10 @@ pub fn run(a: SweepArgs) -> Outcome {
         .collect::<Result<_, _>>()
         .map_err(Failure::Usage)?;
     let points = grid::check(&axes).map_err(Failure::Usage)? as usize;
+    let metric = super::metric_arg(&a.metric)?;
+    // p_success leads the standard columns already; any other metric gets
+    // its own columns before them.
+    let chosen = (metric != Metric::PSuccess).then_some(metric);
     let runner = Runner::new(&a.scenario, &a.run)?;
     for axis in &axes {
         for o in &runner.inputs.overrides {
@@ -99,6 +107,7 @@ pub fn run(a: SweepArgs) -> Outcome {
         scenario_sha256: runner.inputs.sha256.clone(),
         overrides: runner.inputs.overrides.clone(),
         vary: a.vary.clone(),
+        metric: chosen.map(|m| m.name()),
         seed: st.seed,
         trials: st.trials,
         points: points as u64,
@@ -131,6 +140,9 @@ pub fn run(a: SweepArgs) -> Outcome {
     }
 
     let mut header: Vec<String> = axes.iter().map(|x| x.path.clone()).collect();
+    if chosen.is_some() {
+        header.extend(CHOSEN.iter().map(|m| m.to_string()));
+    }
     header.extend(METRICS.iter().map(|m| m.to_string()));
     let mut done: Vec<Option<Vec<String>>> = vec![None; points];
     let partial_exists = partial.exists();
@@ -225,11 +237,17 @@ pub fn run(a: SweepArgs) -> Outcome {
     let todo: Vec<usize> = (0..points).filter(|&k| done[k].is_none()).collect();
     let finished = runner.with_progress(todo.len() as u64, || -> Result<(), Failure> {
         for &k in &todo {
-            let tally = runner.tally(&variant(k)?)?;
+            let (tally, measure) = runner.measured(&metric, variant(k)?)?;
             let mut row: Vec<String> = grid::point(&axes, k)
                 .iter()
                 .map(|v| neutralise(v).into_owned())
                 .collect();
+            if let Some(m) = chosen {
+                row.push(m.name());
+                for v in [measure.estimate, measure.low, measure.high] {
+                    row.push(Cell::Num(v).text());
+                }
+            }
             row.extend(metric_cells(&results::summary(&tally)));
             file.write_all(&csv_line(&row)?)
                 .and_then(|_| file.flush())
@@ -263,7 +281,7 @@ pub fn run(a: SweepArgs) -> Outcome {
     if a.run.quiet {
         return Ok(());
     }
-    print_rows(&runner, &axes, &done, points);
+    print_rows(&runner, &axes, chosen, &done, points);
     crate::outln!("sweep: {}", out.display());
     if chart {
         crate::outln!("chart: {}", chart_path.display());
@@ -273,9 +291,16 @@ pub fn run(a: SweepArgs) -> Outcome {
     Ok(())
 }
 
-/// The readable table on stdout: each point's values, P(success) with its
-/// interval, and the mean and median personnel.
-fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], points: usize) {
+/// The readable table on stdout: each point's values, the chosen metric
+/// (P(success) by default) with its interval, and the mean and median
+/// personnel (and P(success) beside another metric).
+fn print_rows(
+    runner: &Runner,
+    axes: &[Axis],
+    chosen: Option<Metric>,
+    rows: &[Option<Vec<String>>],
+    points: usize,
+) {
     let st = &runner.settings;
     crate::outln!(
         "{}: {points} points, {} trials each, seed {}",
@@ -283,19 +308,15 @@ fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], poin
         st.trials,
         st.seed
     );
+    if let Some(m) = chosen {
+        crate::outln!("  {}: {}", m.name(), m.describe());
+    }
     let n = axes.len();
     let widths: Vec<usize> = axes.iter().map(|a| a.path.chars().count().max(6)).collect();
     let mut head = String::from(" ");
     for (a, w) in axes.iter().zip(&widths) {
         head += &format!(" {:>w$}", a.path);
     }
-    crate::outln!(
-        "{head}  {:>10}  {:<23}  {:>8}  {:>8}",
-        "P(success)",
-        "95% CI",
-        "mean",
-        "median"
-    );
     let num = |s: &str| {
         s.parse::<f64>().map_or("-".into(), |v| {
             if v > 0.0 && v < 0.001 {
@@ -305,6 +326,28 @@ fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], poin
             }
         })
     };
+    // The chosen metric's cells, then the standard ones.
+    let (lead, label) = match chosen {
+        Some(m) => (n + CHOSEN.len(), m.name()),
+        None => (n, "P(success)".to_string()),
+    };
+    let show = |s: &str| match chosen {
+        Some(m) => s.parse::<f64>().map_or("-".into(), |v| m.show(v)),
+        None => num(s),
+    };
+    let lw = label.chars().count().max(10);
+    let extra = if chosen.is_some() {
+        format!("  {:>10}", "P(success)")
+    } else {
+        String::new()
+    };
+    crate::outln!(
+        "{head}  {label:>lw$}  {:<23}{extra}  {:>8}  {:>8}",
+        "95% CI",
+        "mean",
+        "median"
+    );
+    let mut undefined = false;
     for (i, row) in rows.iter().flatten().enumerate() {
         if i == 40 && points > 45 {
             crate::outln!("  ... {} more rows in the CSV", points - 40);
@@ -314,14 +357,28 @@ fn print_rows(runner: &Runner, axes: &[Axis], rows: &[Option<Vec<String>>], poin
         for (v, w) in row[..n].iter().zip(&widths) {
             line += &format!(" {v:>w$}");
         }
-        let mean = row[n + 5]
+        let mean = row[lead + 5]
             .parse::<f64>()
             .map_or("-".into(), |v| format!("{v:.0}"));
-        let ci = format!("{} to {}", num(&row[n + 1]), num(&row[n + 2]));
+        let (value, low, high) = match chosen {
+            Some(_) => (&row[n + 1], &row[n + 2], &row[n + 3]),
+            None => (&row[n], &row[n + 1], &row[n + 2]),
+        };
+        undefined |= chosen.is_some_and(|m| matches!(m, Metric::Month { .. }))
+            && [value, low, high].iter().any(|c| c.is_empty());
+        let ci = format!("{} to {}", show(low), show(high));
+        let extra = if chosen.is_some() {
+            format!("  {:>10}", num(&row[lead]))
+        } else {
+            String::new()
+        };
         crate::outln!(
-            "{line}  {:>10}  {ci:<23}  {mean:>8}  {:>8}",
-            num(&row[n]),
-            row[n + 7]
+            "{line}  {:>lw$}  {ci:<23}{extra}  {mean:>8}  {:>8}",
+            show(value),
+            row[lead + 7]
         );
+    }
+    if undefined {
+        crate::outln!("  {NOT_REACHED}");
     }
 }

@@ -402,11 +402,12 @@ mod tests {
     /// result files).
     #[test]
     fn solve_csv_snapshot() {
-        let goal = Goal::parse("p_success >= 0.5").unwrap();
+        let goal = Goal::parse("p_success >= 0.5", None).unwrap();
         let m = |e: f64| Measure {
             estimate: e,
             low: e - 0.01,
             high: e + 0.01,
+            counted: None,
         };
         let answer = Answer::Found {
             value: "0.6".into(),
@@ -448,6 +449,7 @@ mod tests {
             estimate: x,
             low: x - half,
             high: x + half,
+            counted: None,
         })
     }
 
@@ -464,7 +466,7 @@ mod tests {
 
     #[test]
     fn finds_the_crossing_with_an_interval() {
-        let goal = Goal::parse("p_success >= 0.5").unwrap();
+        let goal = Goal::parse("p_success >= 0.5", None).unwrap();
         let (answer, steps) = solve(&search(false), &goal, |x| linear(x, 0.01)).unwrap();
         let Answer::Found {
             value, low, high, ..
@@ -485,7 +487,7 @@ mod tests {
 
     #[test]
     fn largest_value_of_a_falling_metric() {
-        let goal = Goal::parse("p_success >= 0.3").unwrap();
+        let goal = Goal::parse("p_success >= 0.3", None).unwrap();
         let (answer, _) = solve(&search(true), &goal, |x| {
             let x: f64 = x.parse().unwrap();
             linear(&format!("{}", 1.0 - x), 0.0)
@@ -500,7 +502,7 @@ mod tests {
 
     #[test]
     fn says_when_nothing_meets_the_goal() {
-        let goal = Goal::parse("p_success >= 0.5").unwrap();
+        let goal = Goal::parse("p_success >= 0.5", None).unwrap();
         let (answer, _) = solve(&search(false), &goal, |x| {
             let x: f64 = x.parse().unwrap();
             linear(&format!("{}", x * 0.2), 0.01)
@@ -515,7 +517,7 @@ mod tests {
 
     #[test]
     fn says_when_the_metric_is_not_monotone() {
-        let goal = Goal::parse("p_success >= 0.5").unwrap();
+        let goal = Goal::parse("p_success >= 0.5", None).unwrap();
         let (answer, _) = solve(&search(false), &goal, |x| {
             let x: f64 = x.parse().unwrap();
             linear(&format!("{}", 1.0 - (2.0 * x - 1.0).abs()), 0.01)
@@ -526,7 +528,7 @@ mod tests {
 
     #[test]
     fn whole_numbers_only() {
-        let goal = Goal::parse("mean_personnel >= 437").unwrap();
+        let goal = Goal::parse("mean_personnel >= 437", None).unwrap();
         let s = Search {
             lo: 0.0,
             hi: 1000.0,
