@@ -116,22 +116,14 @@ pub fn run(a: SensitivityArgs) -> Outcome {
             Ok((at_base, base_success, rows))
         })?;
     rows.sort_by(Row::order);
-    // The chart draws P(success) only.
-    let chart = metric == Metric::PSuccess;
-    let files: &[&str] = if chart {
-        &["tornado.csv", "tornado.svg"]
-    } else {
-        &["tornado.csv"]
-    };
+    let files: &[&str] = &["tornado.csv", "tornado.svg"];
 
     let staging = folder::prepare(&dest, a.force).map_err(|e| Failure::Usage(format!("{e:#}")))?;
     let written = (|| -> anyhow::Result<()> {
         let csv_path = staging.tmp.join("tornado.csv");
         std::fs::write(&csv_path, to_csv(&tornado::table(&metric, &rows))?)
             .with_context(|| format!("writing {}", csv_path.display()))?;
-        if chart {
-            write_tornado_chart(&csv_path, &staging.tmp.join("tornado.svg"))?;
-        }
+        write_tornado_chart(&csv_path, &staging.tmp.join("tornado.svg"))?;
         let record = Record {
             delta: a.delta,
             metric: &metric,
@@ -155,9 +147,6 @@ pub fn run(a: SensitivityArgs) -> Outcome {
         return Ok(());
     }
     print(&runner, &metric, &base_m, &rows, a.delta);
-    if !chart {
-        crate::outln!("chart: none (tornado.svg draws P(success) only)");
-    }
     crate::outln!("results: {}", dest.display());
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! Which inputs matter most: P(success) with each input at its low and its
-//! high setting, inputs ordered by swing as tornado.csv lists them.
+//! Which inputs matter most: the metric of the analysis (P(success) unless
+//! `--metric` said otherwise) with each input at its low and its high
+//! setting, inputs ordered by swing as tornado.csv lists them.
 
 use anyhow::Result;
 use plotters::prelude::*;
@@ -18,8 +19,31 @@ pub(super) fn svg(table: &Table) -> Result<String> {
     let input = table.strings("input")?;
     let low_setting = table.strings("low_setting")?;
     let high_setting = table.strings("high_setting")?;
-    let p_low = table.numbers("p_success_low")?;
-    let p_high = table.numbers("p_success_high")?;
+    // tornado.csv of P(success), or of another metric named in its rows.
+    let (p_low, p_high, metric) = if table.col("p_success_low").is_ok() {
+        let p = (
+            table.numbers("p_success_low")?,
+            table.numbers("p_success_high")?,
+        );
+        (p.0, p.1, "P(success)".to_string())
+    } else {
+        let name = table
+            .strings("metric")?
+            .first()
+            .map_or("the metric", |m| *m)
+            .to_string();
+        (
+            table.numbers("estimate_low")?,
+            table.numbers("estimate_high")?,
+            name,
+        )
+    };
+    let probability = metric == "P(success)" || metric.starts_with("p_");
+    let title = if metric == "P(success)" {
+        TITLE.to_string()
+    } else {
+        format!("Sensitivity of {metric} to each input")
+    };
 
     struct Bar {
         low: (String, f64),
@@ -38,13 +62,21 @@ pub(super) fn svg(table: &Table) -> Result<String> {
     }
     let n = bars.len();
     let all = bars.iter().flat_map(|b| [b.low.1, b.high.1]);
-    let (min, max) = all.fold((1.0f64, 0.0f64), |(a, b), p| (a.min(p), b.max(p)));
-    let span = (max - min).max(0.05);
-    let x_range = (min - 0.35 * span).max(0.0)..(max + 0.35 * span).min(1.0);
+    let (min, max) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+        (a.min(p), b.max(p))
+    });
+    let (min, max) = if n == 0 { (0.0, 1.0) } else { (min, max) };
+    let x_range = if probability {
+        let span = (max - min).max(0.05);
+        (min - 0.35 * span).max(0.0)..(max + 0.35 * span).min(1.0)
+    } else {
+        let span = (max - min).max(max.abs() * 0.05).max(1e-9);
+        (min - 0.35 * span).max(0.0)..(max + 0.35 * span)
+    };
 
     let entries = [
-        Entry::new(Mark::Dot(BLUE), "P(success) at the low setting"),
-        Entry::new(Mark::Dot(ORANGE), "P(success) at the high setting"),
+        Entry::new(Mark::Dot(BLUE), format!("{metric} at the low setting")),
+        Entry::new(Mark::Dot(ORANGE), format!("{metric} at the high setting")),
     ];
     let label_w = label_area_width(&labels, 13.0);
     let left = 12 + label_w as i32;
@@ -52,7 +84,7 @@ pub(super) fn svg(table: &Table) -> Result<String> {
     let height = HEIGHT.max(130 + legend_h + 34 * n as u32);
 
     render((WIDTH, height), |root| {
-        let root = root.titled(TITLE, title_font())?;
+        let root = root.titled(&title, title_font())?;
         if n == 0 {
             return no_data(&root, "no inputs with results in tornado.csv");
         }
@@ -66,7 +98,11 @@ pub(super) fn svg(table: &Table) -> Result<String> {
             .build_cartesian_2d(x_range.clone(), category_axis(n))?;
         chart
             .configure_mesh()
-            .x_desc("P(success) (probability)")
+            .x_desc(if probability {
+                format!("{metric} (probability)")
+            } else {
+                metric.clone()
+            })
             .axis_desc_style(desc_font())
             .label_style(label_font())
             .x_label_formatter(&|v| fmt_tick(*v))
