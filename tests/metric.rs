@@ -352,7 +352,10 @@ fn sensitivity_ranks_inputs_by_the_chosen_metric() {
         assert_eq!(row(name)[6], "0", "{name}");
     }
     let chart = std::fs::read_to_string(d.join("sens/tornado.svg")).unwrap();
-    assert!(chart.contains("Sensitivity of p_reached:1000@5"), "the chart names its metric");
+    assert!(
+        chart.contains("Sensitivity of p_reached:1000@5"),
+        "the chart names its metric"
+    );
     let record = std::fs::read_to_string(d.join("sens/run.toml")).unwrap();
     assert!(record.contains("metric = \"p_reached:1000@5\""), "{record}");
 

@@ -54,6 +54,14 @@ fn draw_bernoulli(
                 *m |= u64::from((*w as u64) < thr) << i;
             }
         }
+        // Trees come with time, which the reference runs; read in general.
+        Bernoulli::Nested { .. } => {
+            let c = plan.condition_count;
+            for (t, (m, w)) in masks.iter_mut().zip(words.iter()).enumerate() {
+                let thr = b.threshold_at(&states[t * c..t * c + c]);
+                *m |= u64::from((*w as u64) < thr) << i;
+            }
+        }
     }
 }
 

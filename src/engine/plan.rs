@@ -11,8 +11,8 @@ use super::worlds::{self, Worlds};
 use crate::scenario::timeline::Rows;
 use crate::scenario::{Prob, Scenario, StateProbs};
 
-/// A Bernoulli draw: `word < threshold`, the threshold fixed or chosen by
-/// the state of one condition.
+/// A Bernoulli draw: `word < threshold`, the threshold fixed, chosen by
+/// the state of one condition, or by a decision tree of conditions.
 #[derive(Debug, Clone)]
 pub enum Bernoulli {
     Fixed(u64),
@@ -20,10 +20,15 @@ pub enum Bernoulli {
         condition: usize,
         thresholds: Vec<u64>,
     },
+    /// A tree (format 2): for each state of `condition`, a branch.
+    Nested {
+        condition: usize,
+        branches: Vec<Bernoulli>,
+    },
 }
 
 impl Bernoulli {
-    fn new(p: &Prob) -> Bernoulli {
+    pub fn new(p: &Prob) -> Bernoulli {
         match p {
             Prob::Fixed(p) => Bernoulli::Fixed(threshold(*p)),
             Prob::Given {
@@ -33,7 +38,28 @@ impl Bernoulli {
                 condition: *condition,
                 thresholds: by_state.iter().map(|p| threshold(*p)).collect(),
             },
-            Prob::Nested { .. } => unreachable!("a scenario with time runs on the timed simulator"),
+            Prob::Nested {
+                condition,
+                branches,
+            } => Bernoulli::Nested {
+                condition: *condition,
+                branches: branches.iter().map(Bernoulli::new).collect(),
+            },
+        }
+    }
+
+    /// The threshold in force when the conditions are in `states`.
+    pub fn threshold_at(&self, states: &[u8]) -> u64 {
+        match self {
+            Bernoulli::Fixed(t) => *t,
+            Bernoulli::Given {
+                condition,
+                thresholds,
+            } => thresholds[states[*condition] as usize],
+            Bernoulli::Nested {
+                condition,
+                branches,
+            } => branches[states[*condition] as usize].threshold_at(states),
         }
     }
 

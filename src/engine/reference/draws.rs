@@ -2,16 +2,17 @@
 //! states, the changes that happen with their times, and each
 //! contributor's uniforms, read from the streams a batch at a time.
 
+use crate::engine::plan::Bernoulli;
 use crate::engine::sample::{SamplerTree, threshold, unit};
 use crate::engine::streams::{Draw, Streams, stream_id};
-use crate::scenario::{Prob, Scenario};
+use crate::scenario::Scenario;
 
 /// A change of a condition, ready to draw.
 struct ChangePlan {
     condition: usize,
     order: usize,
     to: u8,
-    p: Prob,
+    happens: Bernoulli,
     month: SamplerTree,
     lasts: Option<SamplerTree>,
 }
@@ -24,62 +25,11 @@ pub struct Values {
     pub lead: SamplerTree,
 }
 
-/// A probability value with each leaf as the threshold a word must stay
-/// below (`threshold`), so that a draw is one comparison.
-pub enum Threshold {
-    Fixed(u64),
-    Given {
-        condition: usize,
-        by_state: Vec<u64>,
-    },
-    Nested {
-        condition: usize,
-        branches: Vec<Threshold>,
-    },
-}
-
-impl Threshold {
-    fn new(p: &Prob) -> Threshold {
-        match p {
-            Prob::Fixed(p) => Threshold::Fixed(threshold(*p)),
-            Prob::Given {
-                condition,
-                by_state,
-            } => Threshold::Given {
-                condition: *condition,
-                by_state: by_state.iter().map(|p| threshold(*p)).collect(),
-            },
-            Prob::Nested {
-                condition,
-                branches,
-            } => Threshold::Nested {
-                condition: *condition,
-                branches: branches.iter().map(Threshold::new).collect(),
-            },
-        }
-    }
-
-    /// The threshold in force at `states`.
-    pub fn at(&self, states: &[u8]) -> u64 {
-        match self {
-            Threshold::Fixed(t) => *t,
-            Threshold::Given {
-                condition,
-                by_state,
-            } => by_state[states[*condition] as usize],
-            Threshold::Nested {
-                condition,
-                branches,
-            } => branches[states[*condition] as usize].at(states),
-        }
-    }
-}
-
 /// The scenario's streams and samplers, computed once.
 pub struct Compiled {
     /// Per contributor: the thresholds of `p_join` and of `veto`.
-    pub willing: Vec<Threshold>,
-    pub vetoed: Vec<Threshold>,
+    pub willing: Vec<Bernoulli>,
+    pub vetoed: Vec<Bernoulli>,
     /// Stream numbers: each condition's state, then per change (happens,
     /// month, lasts), then per contributor (willing, vetoed, pledge,
     /// delivery, lead time).
@@ -181,7 +131,7 @@ impl Compiled {
                     condition: ci,
                     order: k as usize - 1,
                     to: ch.to,
-                    p: ch.p.clone(),
+                    happens: Bernoulli::new(&ch.p),
                     month: SamplerTree::new(&ch.month),
                     lasts: ch.lasts.as_ref().map(SamplerTree::new),
                 });
@@ -211,12 +161,12 @@ impl Compiled {
             willing: s
                 .contributors
                 .iter()
-                .map(|c| Threshold::new(&c.p_join))
+                .map(|c| Bernoulli::new(&c.p_join))
                 .collect(),
             vetoed: s
                 .contributors
                 .iter()
-                .map(|c| Threshold::new(&c.veto))
+                .map(|c| Bernoulli::new(&c.veto))
                 .collect(),
             streams,
             changes,
@@ -256,7 +206,7 @@ impl Compiled {
         changes.clear();
         for (k, ch) in self.changes.iter().enumerate() {
             let slot = n + 3 * k;
-            let happens = u64::from(word(slot)) < threshold(ch.p.at(month0));
+            let happens = u64::from(word(slot)) < ch.happens.threshold_at(month0);
             let start = ch.month.quantile_at(unit(word(slot + 1)), month0);
             let end = match &ch.lasts {
                 Some(lasts) => start + lasts.quantile_at(unit(word(slot + 2)), month0),

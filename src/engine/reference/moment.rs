@@ -105,9 +105,9 @@ impl Drawn {
     pub fn at(c: &Compiled, d: &TrialDraws, states: &[u8], never_willing: Option<usize>) -> Drawn {
         let mut drawn = Drawn::default();
         for (i, u) in d.contributors.iter().enumerate() {
-            let willing = u64::from(u.willing) < c.willing[i].at(states);
+            let willing = u64::from(u.willing) < c.willing[i].threshold_at(states);
             drawn.willing |= u64::from(willing && never_willing != Some(i)) << i;
-            drawn.vetoed |= u64::from(u64::from(u.vetoed) < c.vetoed[i].at(states)) << i;
+            drawn.vetoed |= u64::from(u64::from(u.vetoed) < c.vetoed[i].threshold_at(states)) << i;
         }
         drawn
     }
