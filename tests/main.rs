@@ -17,6 +17,7 @@ mod loader_time;
 mod many_clauses;
 mod metric;
 mod properties;
+mod provenance;
 mod regressions;
 mod robustness;
 mod scenario_comments;

@@ -211,9 +211,11 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
 pub fn run(a: CheckArgs) -> Outcome {
     for path in &a.scenarios {
         let inputs = pipeline::load(path, &a.set)?;
-        let (text, warnings) = describe(&inputs.scenario);
+        let (text, mut warnings) = describe(&inputs.scenario);
+        let (sources, unused) = super::provenance::describe(&inputs.scenario.provenance);
+        warnings.extend(unused);
         crate::outln!("{}: valid", path.display());
-        crate::out!("{text}");
+        crate::out!("{text}{sources}");
         for w in warnings {
             crate::errln!("warning: {}: {w}", path.display());
         }

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod compare;
 pub mod merge;
+pub mod provenance;
 pub mod run;
 pub mod sensitivity;
 pub mod solve;

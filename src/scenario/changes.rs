@@ -15,7 +15,16 @@ use super::values::CondInfo;
 
 pub(crate) use crate::limits::MAX_CHANGES;
 
-const KEYS: [&str; 4] = ["to", "p", "month", "lasts"];
+/// Its own keys, then those of provenance.
+const KEYS: [&str; 7] = [
+    "to",
+    "p",
+    "month",
+    "lasts",
+    "sources",
+    "hindsight",
+    "assumptions",
+];
 
 /// Reads `changes` of condition `cond` at `path` (`conditions.NAME.changes`).
 pub(crate) fn changes(

@@ -7,6 +7,7 @@ use std::ops::Range;
 use super::changes::changes;
 use super::error::ScenarioError;
 use super::model::{Condition, Prob, StateProbs};
+use super::provenance::KEYS as PROVENANCE_KEYS;
 use super::source::{Node, Result, Sources, check_identifier, check_keys, child, entries, table};
 use super::trees::{Dep, Scope, prob, state_probs};
 use super::values::{CondInfo, state_names};
@@ -55,7 +56,9 @@ pub(crate) fn conditions(
             &path,
             "a table with `p` or with `states` and `probs`",
         )?;
-        check_keys(src, body, &path, &["p", "states", "probs", "changes"])?;
+        let mut allowed = vec!["p", "states", "probs", "changes"];
+        allowed.extend(PROVENANCE_KEYS);
+        check_keys(src, body, &path, &allowed)?;
         let states = match (body.get("p"), body.get("states"), body.get("probs")) {
             (Some(_), Some(other), _) | (Some(_), None, Some(other)) => {
                 let which = if body.contains_key("states") {

@@ -19,7 +19,8 @@ use super::version::Version;
 
 pub(crate) use crate::limits::{MAX_CONTRIBUTORS, MAX_TOTAL_PERSONNEL};
 
-const KEYS: [&str; 9] = [
+/// Its own keys, then those of provenance.
+const KEYS: [&str; 12] = [
     "name",
     "p_join",
     "requires",
@@ -29,6 +30,9 @@ const KEYS: [&str; 9] = [
     "roles",
     "veto",
     "on_unmet",
+    "sources",
+    "hindsight",
+    "assumptions",
 ];
 
 /// Everything the contributors can refer to.

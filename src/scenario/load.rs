@@ -12,6 +12,7 @@ use super::distributions::grouped;
 use super::error::ScenarioError;
 use super::model::{Date, Role, Scenario};
 use super::overrides::{apply, tidy};
+use super::provenance::{KEYS as PROVENANCE_KEYS, provenance};
 use super::source::{
     Node, Result, Sources, check_identifier, check_keys, child, entries, line_col, require, string,
     table, type_error,
@@ -30,8 +31,8 @@ pub const MAX_TRIALS: i64 = crate::limits::MAX_TRIALS as i64;
 const DEFAULT_TRIALS: u64 = 100_000;
 const DEFAULT_SEED: u64 = 1;
 
-const SECTIONS: [&str; 4] = ["scenario", "conditions", "roles", "contributors"];
-const SCENARIO_KEYS: [&str; 9] = [
+const SECTIONS: [&str; 5] = ["scenario", "conditions", "roles", "contributors", "sources"];
+const SCENARIO_KEYS: [&str; 13] = [
     "name",
     "description",
     "format",
@@ -41,6 +42,10 @@ const SCENARIO_KEYS: [&str; 9] = [
     "trials",
     "seed",
     "milestones",
+    "as_of",
+    "sources",
+    "hindsight",
+    "assumptions",
 ];
 
 /// Reads and validates a scenario file; returns it with the file's bytes.
@@ -159,6 +164,8 @@ struct Header {
     trials: u64,
     seed: u64,
     milestones: Vec<u64>,
+    /// `as_of`, when written.
+    as_of: Option<Date>,
 }
 
 fn validate(
@@ -196,6 +203,7 @@ fn validate(
     let contributors = contributors(src, root, root_span, &cx)?;
     // A file that is format 2 by what it uses reserves them too.
     version.check_names(src, root.get("conditions"))?;
+    let provenance = provenance(src, root, header.as_of)?;
     Ok(Scenario {
         format: version.format(),
         name: header.name,
@@ -210,6 +218,7 @@ fn validate(
         condition_order,
         roles,
         contributors,
+        provenance,
     })
 }
 
@@ -353,6 +362,10 @@ fn header(src: &Sources<'_>, node: &Node<'_>) -> Result<Header> {
         Some(n) => milestones(src, n, &at("milestones"))?,
         None => default_milestones(target),
     };
+    let as_of = match t.get("as_of") {
+        Some(n) => Some(date(src, n, &at("as_of"))?),
+        None => None,
+    };
     Ok(Header {
         format,
         name: name.to_string(),
@@ -363,6 +376,7 @@ fn header(src: &Sources<'_>, node: &Node<'_>) -> Result<Header> {
         trials,
         seed,
         milestones,
+        as_of,
     })
 }
 
@@ -427,7 +441,7 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 }
 
 /// `start = 2025-11-17` or `start = "2025-11-17"`.
-fn date(src: &Sources<'_>, node: &Node<'_>, path: &str) -> Result<Date> {
+pub(crate) fn date(src: &Sources<'_>, node: &Node<'_>, path: &str) -> Result<Date> {
     let example = "a date such as 2025-11-17";
     let (year, month, day) = match node.get_ref() {
         DeValue::Datetime(d) => {
@@ -500,13 +514,25 @@ fn roles(src: &Sources<'_>, node: Option<&Node<'_>>) -> Result<Vec<Role>> {
             ));
         }
         check_identifier(src, &key.span(), &path, "role name", name, false)?;
+        // `name = 4000`, or `name = { minimum = 4000, sources = [..] }`.
+        let (value, path) = match value.get_ref() {
+            DeValue::Table(body) => {
+                let mut allowed = vec!["minimum"];
+                allowed.extend(PROVENANCE_KEYS);
+                check_keys(src, body, &path, &allowed)?;
+                let what = "the role's minimum personnel (an integer >= 0)";
+                let minimum = require(src, body, &value.span(), &path, "minimum", what)?;
+                (minimum, child(&path, "minimum"))
+            }
+            _ => (value, path),
+        };
         let minimum = bounded(
             src,
             value,
             &path,
             0,
             MAX_TARGET,
-            "a minimum personnel (an integer >= 0)",
+            "a minimum personnel (an integer >= 0), or a table with `minimum` and `sources`",
         )?;
         roles.push(Role {
             name: name.to_string(),

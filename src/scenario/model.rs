@@ -36,6 +36,9 @@ pub struct Scenario {
     pub roles: Vec<Role>,
     /// Contributors in file order (the negotiation order).
     pub contributors: Vec<Contributor>,
+    /// Where its numbers come from: `[[sources]]`, `as_of` and each
+    /// entry's `sources` (no part of a run).
+    pub provenance: super::provenance::Provenance,
 }
 
 /// A calendar date (proleptic Gregorian).
