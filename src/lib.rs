@@ -10,5 +10,6 @@ pub mod engine;
 pub mod limits;
 pub mod output;
 pub mod scenario;
+pub mod score;
 pub mod stats;
 pub mod whatif;

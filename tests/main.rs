@@ -21,6 +21,7 @@ mod provenance;
 mod regressions;
 mod robustness;
 mod scenario_comments;
+mod score;
 mod shards;
 mod trace;
 mod whatif;

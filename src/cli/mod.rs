@@ -6,6 +6,7 @@ pub mod compare;
 pub mod merge;
 pub mod provenance;
 pub mod run;
+pub mod score;
 pub mod sensitivity;
 pub mod solve;
 pub mod sweep;
@@ -97,6 +98,8 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Tell the story of one trial: draws, decision times, arrivals, verdict.
     Trace(trace::TraceArgs),
+    /// Grade a result folder against what happened (a precedent's outcomes file), next to two baselines.
+    Score(score::ScoreArgs),
 }
 
 pub use crate::app::{Failure, Outcome};
@@ -126,5 +129,6 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Solve(a) => solve::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Trace(a) => trace::run(a),
+        Command::Score(a) => score::run(a),
     }
 }

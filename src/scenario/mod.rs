@@ -25,4 +25,4 @@ pub use load::{Override, load_file, parse_clause, parse_scenario};
 pub use model::*;
 pub use overrides::segments as key_path_segments;
 pub use provenance::{Provenance, Reference, Sourced};
-pub(crate) use source::one_line;
+pub(crate) use source::{line_col, one_line};
