@@ -16,6 +16,7 @@ mod loader_errors;
 mod loader_time;
 mod many_clauses;
 mod metric;
+mod precedents;
 mod properties;
 mod provenance;
 mod regressions;

@@ -4,6 +4,7 @@
 //! distribution of personnel at any month of a recorded run.
 
 pub mod baselines;
+pub mod fit;
 pub mod grade;
 pub mod outcomes;
 pub mod replay;

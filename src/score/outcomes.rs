@@ -58,6 +58,8 @@ pub struct Contributor {
     pub stance: String,
     /// Whether it put personnel in theatre within the records' span.
     pub deployed: bool,
+    /// What it had pledged by `as_of` (people; 0 when no number was given).
+    pub pledged: u64,
     pub sources: Vec<usize>,
 }
 
@@ -127,10 +129,27 @@ struct RawContributor {
     stance: Spanned<String>,
     deployed: bool,
     #[serde(default)]
+    pledged: u64,
+    #[serde(default)]
     sources: Vec<Spanned<String>>,
     #[serde(default)]
     #[allow(dead_code)]
     note: Option<String>,
+}
+
+/// `YYYY-MM-DD` as a calendar date.
+fn iso_date(t: &str) -> Option<Date> {
+    let mut parts = t.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let date = Date {
+        year: y.parse().ok()?,
+        month: m.parse().ok()?,
+        day: d.parse().ok()?,
+    };
+    ((1..=12).contains(&date.month) && (1..=31).contains(&date.day)).then_some(date)
 }
 
 /// Reads and validates an outcomes file.
@@ -194,6 +213,7 @@ pub fn parse(text: &str, label: &str) -> Result<Outcomes, ScenarioError> {
                 )
             })
             .map(Some)?,
+            Published::Text(t) if iso_date(t).is_some() => iso_date(t),
             Published::Text(t) => {
                 return Err(at(
                     s.published.span(),
@@ -316,6 +336,7 @@ pub fn parse(text: &str, label: &str) -> Result<Outcomes, ScenarioError> {
             name: c.name.get_ref().clone(),
             stance: stance.clone(),
             deployed: c.deployed,
+            pledged: c.pledged,
             sources: cite(&c.sources, &format!("{path}.sources"))?,
         });
     }
