@@ -245,3 +245,17 @@ fn check_warns_of_a_source_nobody_cites() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("source \"B\" is declared but no entry cites it"));
 }
+
+#[test]
+fn too_many_sources_are_refused() {
+    let mut text = BASE.to_string();
+    for k in 0..=muster::scenario::provenance::MAX_SOURCES {
+        text += &format!(
+            "\n[[sources]]\nid = \"X{k}\"\ntitle = \"t\"\nurl = \"u\"\npublished = \"2000-01-01\"\n"
+        );
+    }
+    let e = error(&text);
+    // Two sources come first in BASE, so the 1,001st is sources[1000].
+    assert_eq!(e.key_path, "sources[1000]");
+    assert!(e.message.contains("at most 1000"), "{e}");
+}

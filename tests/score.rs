@@ -108,6 +108,8 @@ fn scores_match_the_hand_computation() {
     // Month 6, observed 0.8. Model 1.0. Base {0.625, 0.5}: 0.2375 - 0.03125.
     // Pledges 1.2 x {125/100, 500/2000} = {1.5, 0.3}: 0.6 - 1.2/4.
     assert!(close(get("crps", 6.0, ""), [0.2, 0.20625, 0.3]), "{csv}");
+    // The means of the three at month 3: 0.4, (0.375 + 0.25)/2, (0.9 + 0.15)/2.
+    assert!(close(get("mean", 3.0, ""), [0.4, 0.3125, 0.525]), "{csv}");
     // P(personnel >= 50 at month 3): model 0, base 0 of 2, pledges 1 of 2.
     assert!(close(get("p", 3.0, "50"), [0.0, 0.0, 0.5]), "{csv}");
     assert!(close(get("p", 6.0, "100"), [1.0, 0.0, 0.5]), "{csv}");

@@ -159,8 +159,9 @@ pub fn text(g: &Graded, target: u64) -> String {
     out
 }
 
-/// Tidy rows: measure `crps` (outcome = observed share), `p` (outcome 0/1,
-/// the probabilities) and `brier` (the scores).
+/// Tidy rows: measure `crps` (outcome = observed share), `mean` (each
+/// forecaster's mean share), `p` (outcome 0/1, the probabilities) and
+/// `brier` (the scores).
 pub fn table(o: &Outcomes, g: &Graded) -> Table {
     let mut header = vec!["precedent", "measure", "month", "level", "outcome"];
     header.extend(FORECASTERS);
@@ -179,6 +180,7 @@ pub fn table(o: &Outcomes, g: &Graded) -> Table {
     for m in &g.months {
         let y = m.observed as f64 / o.target as f64;
         rows.push(row("crps", m.month, Cell::Empty, Cell::Num(y), m.crps));
+        rows.push(row("mean", m.month, Cell::Empty, Cell::Num(y), m.mean));
     }
     for e in &g.events {
         let happened = Cell::Int(u64::from(e.happened));

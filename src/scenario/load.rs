@@ -532,7 +532,7 @@ fn roles(src: &Sources<'_>, node: Option<&Node<'_>>) -> Result<Vec<Role>> {
             &path,
             0,
             MAX_TARGET,
-            "a minimum personnel (an integer >= 0), or a table with `minimum` and `sources`",
+            "a minimum personnel (an integer >= 0)",
         )?;
         roles.push(Role {
             name: name.to_string(),

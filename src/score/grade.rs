@@ -20,6 +20,8 @@ pub struct MonthScore {
     pub observed: u64,
     /// CRPS of each forecaster, in shares of the target.
     pub crps: [f64; 3],
+    /// Mean of each forecaster's distribution (share of the target).
+    pub mean: [f64; 3],
     /// Members of the two baselines' ensembles.
     pub members: [usize; 2],
 }
@@ -75,6 +77,10 @@ fn mean(rows: impl Iterator<Item = [f64; 3]>) -> Option<[f64; 3]> {
     (n > 0).then(|| sum.map(|s| s / n as f64))
 }
 
+fn average(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
 /// The months of `o`'s records that can be scored: after month 0, at or
 /// before the horizon, and with at least one other precedent on record
 /// that late (so that both baselines exist); the others with why not.
@@ -124,6 +130,7 @@ pub fn grade(
             month: m,
             observed,
             crps: [crps(&shares, y), crps(&base, y), crps(&pledges, y)],
+            mean: [average(&shares), average(&base), average(&pledges)],
             members: [base.len(), pledges.len()],
         });
         for &level in levels {
