@@ -220,9 +220,7 @@ fn bad_outcomes_are_located() {
         assert_eq!(out.status.code(), Some(2), "{text}");
         let err = stderr(&out);
         assert!(
-            err.contains(&format!("bad.outcomes.toml:"))
-                && err.contains(key)
-                && err.contains(message),
+            err.contains("bad.outcomes.toml:") && err.contains(key) && err.contains(message),
             "{err}"
         );
     }
