@@ -70,8 +70,9 @@ personnel in theatre, as a share of the target:
 - **the model**: every trial of the run, replayed exactly from the folder's
   `run.toml` on the same random draws (the replay is checked against
   `fan.csv`'s mean at every month before it is used);
-- **the base rate**: the other fifteen precedents' shares of their targets
-  at the same month (their records interpolated linearly), as an ensemble;
+- **the base rate**: the other precedents' shares of their targets at the
+  same month, as an ensemble (those with a record at or after that month;
+  records interpolated linearly between months);
 - **pledges times a historical ratio**: this precedent's pledges on its
   day, as a share of its target, times each other precedent's ratio of
   personnel at that month to what it had been pledged on its day.
