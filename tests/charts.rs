@@ -229,7 +229,7 @@ fn run_charts_are_svg_with_titles_and_axis_labels() {
 fn report_is_one_self_contained_page() {
     let dir = result_folder();
     write_run_charts(dir.path()).unwrap();
-    write_report(dir.path(), &headline(), &[]).unwrap();
+    write_report(dir.path(), &headline(), &[], &Default::default()).unwrap();
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
 
     assert!(html.starts_with("<!DOCTYPE html>"));
@@ -267,7 +267,7 @@ fn report_is_one_self_contained_page() {
 fn report_reads_from_the_answer_down_to_the_run_record() {
     let dir = result_folder();
     write_run_charts(dir.path()).unwrap();
-    write_report(dir.path(), &headline(), &[]).unwrap();
+    write_report(dir.path(), &headline(), &[], &Default::default()).unwrap();
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     let at = |needle: &str| {
         html.find(needle)
@@ -479,7 +479,7 @@ fn empty_tables_draw_charts_without_data() {
         assert!(t.iter().any(|s| s.starts_with("no ")), "{name}: {t:?}");
     }
     // No run.toml: the report still renders, with a placeholder name.
-    write_report(dir.path(), &headline(), &[]).unwrap();
+    write_report(dir.path(), &headline(), &[], &Default::default()).unwrap();
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(html.contains("<h1>Unnamed scenario</h1>"));
 }
@@ -498,7 +498,7 @@ fn undefined_cells_are_not_drawn() {
     write_run_charts(dir.path()).unwrap();
     let t = svg_texts(&dir.path().join("contributors.svg"));
     assert_has(&t, &["Fiji", "Ghana"], "contributors");
-    write_report(dir.path(), &headline(), &[]).unwrap();
+    write_report(dir.path(), &headline(), &[], &Default::default()).unwrap();
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(html.contains("<tr><td>Fiji</td><td class=\"num\">0.000</td>"));
     assert!(html.contains("<td class=\"num na\" title=\"undefined\">–</td>"));
@@ -520,7 +520,7 @@ fn fixture_report_for_the_browser_check() {
         &out.join("tornado.svg"),
     )
     .unwrap();
-    write_report(&out, &headline(), &[]).unwrap();
+    write_report(&out, &headline(), &[], &Default::default()).unwrap();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<figure id=\"chart-tornado\">"));
 }

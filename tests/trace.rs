@@ -172,3 +172,39 @@ fn report_tells_a_typical_failure() {
         }
     }
 }
+
+/// The report lists the scenario's sources with their links.
+#[test]
+fn report_lists_the_sources_with_links() {
+    let dir = temp_dir();
+    let file = repo().join("scenarios/gaza_isf_2025-11.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let out = dir.path().join("r");
+    ok_in(
+        dir.path(),
+        &[
+            "run",
+            file.to_str().unwrap(),
+            "--trials",
+            "2000",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("id=\"sources\""), "no sources section");
+    let urls: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("url = \""))
+        .map(|l| l.trim_end_matches('"'))
+        .collect();
+    assert!(!urls.is_empty());
+    for url in urls {
+        let shown = url.replace('&', "&amp;");
+        assert!(
+            html.contains(&format!("<a href=\"{shown}\">")),
+            "{url} not linked"
+        );
+    }
+}

@@ -167,7 +167,12 @@ pub fn write_results(
         let facts = crate::stats::facts::Facts::of_run(s, tally);
         let median = results::quantile(&tally.histogram, tally.trials, 50);
         let stories = crate::app::stories::stories(s, rec.seed, rec.trials, median);
-        report::write_report(&staging.tmp, &headline::headline(&facts), &stories)?;
+        report::write_report(
+            &staging.tmp,
+            &headline::headline(&facts),
+            &stories,
+            &s.provenance,
+        )?;
         Ok(())
     })();
     if let Err(e) = written {

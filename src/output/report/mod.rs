@@ -21,11 +21,17 @@ use crate::output::charts::style::fmt_people;
 use crate::output::charts::table::Table;
 use crate::output::milestones;
 use crate::output::trace::Story;
+use crate::scenario::provenance::Provenance;
 
 /// Writes report.html into `dir` from its CSV files, run.toml and SVG
 /// charts, opening with `headline` (sentences), with `stories` (trials
-/// told step by step) before the run record.
-pub fn write_report(dir: &Path, headline: &[String], stories: &[Story]) -> Result<()> {
+/// told step by step) and the scenario's `sources` before the run record.
+pub fn write_report(
+    dir: &Path,
+    headline: &[String],
+    stories: &[Story],
+    sources: &Provenance,
+) -> Result<()> {
     let run = RunInfo::read(dir)?;
     let summary = Table::read_in(dir, "summary.csv")?;
     let tables = read_tables(dir)?;
@@ -55,7 +61,7 @@ pub fn write_report(dir: &Path, headline: &[String], stories: &[Story]) -> Resul
         summary: summary_html(&summary, tables.trials),
         milestones,
     };
-    let html = page(&run, &top, &charts, &tables, stories);
+    let html = page(&run, &top, &charts, &tables, stories, sources);
     let path = dir.join("report.html");
     std::fs::write(&path, html).with_context(|| format!("cannot write {}", path.display()))
 }
@@ -125,6 +131,7 @@ fn page(
     charts: &[(String, Option<String>)],
     tables: &ReportTables,
     stories: &[Story],
+    sources: &Provenance,
 ) -> String {
     let name = run.scenario_name.as_deref().unwrap_or("Unnamed scenario");
     let mut out = String::new();
@@ -171,11 +178,43 @@ fn page(
     out.push_str("</section>\n");
     out.push_str(&tables_html(tables));
     out.push_str(&stories_html(run, stories));
+    out.push_str(&sources_html(sources));
     out.push_str(&run_html(run));
     let _ = writeln!(
         out,
         "<footer>Intervals are 95%: Wilson score intervals for probabilities, normal intervals for means.</footer>\n</main>\n</body>\n</html>"
     );
+    out
+}
+
+/// The scenario's sources with their links and dates, and the date the
+/// file is written as of.
+fn sources_html(p: &Provenance) -> String {
+    if p.sources.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<section id=\"sources\">\n<h2>Sources</h2>\n");
+    if let Some(d) = p.as_of {
+        let _ = writeln!(out, "<p>The scenario is written as of {d}.</p>");
+    }
+    out.push_str("<ul class=\"sources\">\n");
+    for r in &p.sources {
+        let date = r
+            .published
+            .map_or("date unknown".to_string(), |d| d.to_string());
+        let link = if r.url.starts_with("http://") || r.url.starts_with("https://") {
+            format!("<a href=\"{0}\">{0}</a>", escape(&r.url))
+        } else {
+            escape(&r.url)
+        };
+        let _ = writeln!(
+            out,
+            "<li><b>{}</b> {} ({date}) {link}</li>",
+            escape(&r.id),
+            escape(&r.title)
+        );
+    }
+    out.push_str("</ul>\n</section>\n");
     out
 }
 
