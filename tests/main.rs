@@ -19,6 +19,7 @@ mod metric;
 mod precedents;
 mod properties;
 mod provenance;
+mod register;
 mod regressions;
 mod robustness;
 mod scenario_comments;
