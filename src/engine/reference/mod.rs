@@ -21,7 +21,7 @@ use crate::stats::tally::{Tally, bump};
 use draws::TrialDraws;
 pub use draws::{Compiled, Happened};
 pub use play::{Event, Point, Stint, Why};
-use play::{Story, at_horizon, play, sum_of};
+use play::{Moment, Story, at_horizon, play, sum_of};
 use std::ops::Range;
 pub use trace::{StartDraws, Trace, trace};
 
@@ -117,6 +117,8 @@ fn tally_trial(s: &Scenario, c: &Compiled, d: &TrialDraws, story: &Story, tally:
         .iter()
         .map(|f| f.joining.map_or(0, |j| j.deployed))
         .collect();
+    let at_h = at_horizon(s, story);
+    let mut reasons = Vec::new();
     for (i, f) in story.fates.iter().enumerate() {
         let ct = &mut tally.contributors[i];
         if f.member {
@@ -143,7 +145,7 @@ fn tally_trial(s: &Scenario, c: &Compiled, d: &TrialDraws, story: &Story, tally:
         if in_theatre >> i & 1 == 1 {
             ct.arrived_pledge += pledge;
         } else {
-            let reasons = blockers(s, story, i);
+            blockers(s, &at_h, story, i, &mut reasons);
             if let Some(first) = reasons.iter().position(|r| *r) {
                 ct.first[first] += 1;
                 ct.first_pledge[first] += pledge;
@@ -181,12 +183,17 @@ fn tally_trial(s: &Scenario, c: &Compiled, d: &TrialDraws, story: &Story, tally:
 /// when there is a horizon), that contributor `i` is not in theatre at the
 /// horizon. One in the coalition there has the one reason `late`; `left`
 /// holds when no other does.
-fn blockers(s: &Scenario, story: &Story, i: usize) -> Vec<bool> {
+/// `at_h` is everyone at the horizon (`at_horizon`); the reasons go into
+/// `reasons`.
+fn blockers(s: &Scenario, at_h: &Moment, story: &Story, i: usize, reasons: &mut Vec<bool>) {
     let f = &story.fates[i];
     let member = f.member;
-    let at_h = at_horizon(s, story, i);
-    let mut reasons = vec![!member && !at_h.willing, !member && at_h.vetoed];
-    reasons.extend(at_h.clauses.iter().map(|holds| !member && !holds));
+    reasons.clear();
+    reasons.push(!member && !at_h.willing(i));
+    reasons.push(!member && at_h.vetoed(i));
+    let now = at_h.now(i);
+    let clauses = &s.contributors[i].requires;
+    reasons.extend(clauses.iter().map(|k| !member && !k.expr.holds_at(&now)));
     if s.contributors[i].on_unmet != crate::scenario::OnUnmet::Stay {
         let withdrew = !member && f.withdrew;
         let other = reasons.iter().any(|r| *r) || withdrew;
@@ -196,7 +203,6 @@ fn blockers(s: &Scenario, story: &Story, i: usize) -> Vec<bool> {
     if s.horizon_months.is_some() {
         reasons.push(member);
     }
-    reasons
 }
 
 /// The timeline: the row of the first decision time at which the target

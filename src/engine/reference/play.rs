@@ -392,32 +392,14 @@ pub fn sum_of(values: &[u64], set: u64) -> u64 {
         .sum()
 }
 
-/// Contributor `i` at the horizon, against the coalition there (for the
+/// Everyone at the horizon, against the coalition there (for the
 /// blockers).
-pub fn at_horizon(s: &Scenario, story: &Story, i: usize) -> Reasons {
-    let m = Moment {
+pub fn at_horizon<'a>(s: &'a Scenario, story: &'a Story) -> Moment<'a> {
+    Moment {
         s,
         fates: &story.fates,
         states: &story.states,
         drawn: story.drawn,
         ground: Ground::of(&story.fates, story.horizon),
-    };
-    let now = m.now(i);
-    Reasons {
-        willing: m.willing(i),
-        vetoed: m.vetoed(i),
-        clauses: s.contributors[i]
-            .requires
-            .iter()
-            .map(|k| k.expr.holds_at(&now))
-            .collect(),
     }
-}
-
-/// A contributor's standing at the horizon.
-pub struct Reasons {
-    pub willing: bool,
-    pub vetoed: bool,
-    /// Per clause: holds.
-    pub clauses: Vec<bool>,
 }

@@ -5,7 +5,7 @@
 
 use super::assign::assign;
 use super::draws::{Compiled, Happened};
-use super::play::{Event, Point, Stint, play_logged};
+use super::play::{Event, Point, Stint, at_horizon, play_logged};
 use crate::engine::sample::whole;
 use crate::engine::streams::Streams;
 use crate::scenario::Scenario;
@@ -98,7 +98,11 @@ pub fn trace(s: &Scenario, seed: u64, trial: u64) -> Trace {
     let first_reason = (0..s.contributors.len())
         .map(|i| {
             (in_theatre >> i & 1 == 0)
-                .then(|| super::blockers(s, &story, i).iter().position(|r| *r))
+                .then(|| {
+                    let mut reasons = Vec::new();
+                    super::blockers(s, &at_horizon(s, &story), &story, i, &mut reasons);
+                    reasons.iter().position(|r| *r)
+                })
                 .flatten()
         })
         .collect();
