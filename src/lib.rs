@@ -12,4 +12,5 @@ pub mod output;
 pub mod scenario;
 pub mod score;
 pub mod stats;
+pub mod serve;
 pub mod whatif;

@@ -16,7 +16,7 @@ fn say(line: &str) {
 /// to read more, instead of a usage block.
 fn one_line(e: &clap::Error) -> String {
     if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        return "error: no command given: run, check, merge, sweep, sensitivity, solve, compare, trace or score (see muster --help)".into();
+        return "error: no command given: run, check, merge, sweep, sensitivity, solve, compare, trace, score or serve (see muster --help)".into();
     }
     let text = e.render().to_string();
     let mut message = Vec::new();

@@ -8,6 +8,7 @@ pub mod provenance;
 pub mod run;
 pub mod score;
 pub mod sensitivity;
+pub mod serve;
 pub mod solve;
 pub mod sweep;
 pub mod trace;
@@ -100,6 +101,8 @@ pub enum Command {
     Trace(trace::TraceArgs),
     /// Grade a result folder against what happened (a precedent's outcomes file), next to two baselines.
     Score(score::ScoreArgs),
+    /// A local what-if page: a control for every input, the answer rerun as they move.
+    Serve(serve::ServeArgs),
 }
 
 pub use crate::app::{Failure, Outcome};
@@ -130,5 +133,6 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Compare(a) => compare::run(a),
         Command::Trace(a) => trace::run(a),
         Command::Score(a) => score::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
