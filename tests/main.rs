@@ -24,6 +24,7 @@ mod regressions;
 mod robustness;
 mod scenario_comments;
 mod score;
+mod serve;
 mod shards;
 mod trace;
 mod whatif;

@@ -6,7 +6,7 @@
 //! nothing.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -72,13 +72,16 @@ struct Ask {
 
 type Cache = VecDeque<(String, u64, Arc<Tally>)>;
 
+/// The file's own answer at one trial count, computed once.
+type BaseSlot = OnceLock<Option<Arc<Vec<Table>>>>;
+
 /// The server's state: the scenario, its controls, the run queue, the
 /// file's own answer at each trial count, and recent runs.
 pub struct Api {
     session: Session,
     runner: Runner,
     controls: Vec<Group>,
-    base: Mutex<HashMap<u64, Arc<Vec<Table>>>>,
+    base: Mutex<HashMap<u64, Arc<BaseSlot>>>,
     cache: Mutex<Cache>,
 }
 
@@ -130,7 +133,7 @@ impl Api {
 
     /// The run's tally, from the cache or the queue; None when a newer run
     /// of the same page cancelled it.
-    fn tally(&self, client: Option<&str>, key: &[String], s: &Scenario, trials: u64) -> Option<Arc<Tally>> {
+    fn tally(&self, client: Option<(&str, u64)>, key: &[String], s: &Scenario, trials: u64) -> Option<Arc<Tally>> {
         let key = key.join("\n");
         let cached = lock(&self.cache)
             .iter()
@@ -153,16 +156,15 @@ impl Api {
         Some(t)
     }
 
-    /// The tables of the file's own answer at `trials`.
+    /// The tables of the file's own answer at `trials`. Requests at other
+    /// trial counts do not wait for it.
     fn base(&self, trials: u64) -> Option<Arc<Vec<Table>>> {
-        let mut base = lock(&self.base);
-        if let Some(b) = base.get(&trials) {
-            return Some(b.clone());
-        }
-        let t = self.tally(None, &[], &self.session.base, trials)?;
-        let tables = Arc::new(results::tables(&self.session.base, &t));
-        base.insert(trials, tables.clone());
-        Some(tables)
+        let slot = lock(&self.base).entry(trials).or_default().clone();
+        slot.get_or_init(|| {
+            let t = self.tally(None, &[], &self.session.base, trials)?;
+            Some(Arc::new(results::tables(&self.session.base, &t)))
+        })
+        .clone()
     }
 
     fn command(&self, overrides: &[String], s: &Scenario, trials: u64) -> String {
@@ -182,7 +184,8 @@ impl Api {
         };
         let trials = self.trials(ask);
         let base = self.base(trials);
-        let Some(t) = self.tally(ask.client.as_deref(), &expanded, &s, trials) else {
+        let client = ask.client.as_deref().map(|c| (c, ask.seq.unwrap_or(0)));
+        let Some(t) = self.tally(client, &expanded, &s, trials) else {
             return Reply::ok(json!({ "superseded": true, "seq": ask.seq }));
         };
         let inputs = self.session.inputs(&expanded, s.clone());

@@ -94,11 +94,15 @@ pub fn headline(s: &Scenario, t: &Tally) -> Vec<String> {
     let at_end = s
         .horizon_months
         .map_or("in the end".to_string(), |h| format!("at month {}", month(h)));
-    out.push(format!(
-        "Half the time {} or fewer were in theatre {at_end}; {} on average.",
-        grouped(median as f64),
-        grouped(mean.round())
-    ));
+    let half = if median == 0 {
+        format!("At least half the time nobody was in theatre {at_end}")
+    } else {
+        format!(
+            "Half the time {} or fewer were in theatre {at_end}",
+            grouped(median as f64)
+        )
+    };
+    out.push(format!("{half}; {} on average.", grouped(mean.round())));
     let best = s
         .milestones
         .iter()

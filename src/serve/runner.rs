@@ -23,7 +23,6 @@ pub const SLICE_BATCHES: u64 = 32;
 pub type Reply = Option<Tally>;
 
 struct Job {
-    client: Option<String>,
     scenario: Arc<Scenario>,
     trials: u64,
     /// The first batch not yet run.
@@ -36,8 +35,8 @@ struct Job {
 #[derive(Default)]
 struct State {
     queue: VecDeque<Job>,
-    /// Each page's latest job's stop flag.
-    latest: HashMap<String, Arc<AtomicBool>>,
+    /// Each page's latest request: its number and its job's stop flag.
+    latest: HashMap<String, (u64, Arc<AtomicBool>)>,
     closed: bool,
 }
 
@@ -75,24 +74,33 @@ impl Runner {
         Runner { shared }
     }
 
-    /// Queues a run of `trials` trials of `scenario`. A run of the same
-    /// `client` still queued or running is cancelled (its reply is None).
+    /// Queues a run of `trials` trials of `scenario` for request number
+    /// `seq` of page `client`. A run of an earlier request of the same page,
+    /// queued or running, is cancelled (its reply is None), and so is this
+    /// one at once when a later request of the page came first.
     pub fn submit(
         &self,
-        client: Option<&str>,
+        client: Option<(&str, u64)>,
         scenario: Arc<Scenario>,
         trials: u64,
     ) -> Receiver<Reply> {
         let (reply, answer) = channel();
         let stop = Arc::new(AtomicBool::new(false));
         let mut st = lock(&self.shared.state);
-        if let Some(c) = client
-            && let Some(older) = st.latest.insert(c.to_string(), stop.clone())
-        {
-            older.store(true, Ordering::Relaxed);
+        if let Some((c, seq)) = client {
+            match st.latest.get(c) {
+                Some((later, _)) if *later > seq => {
+                    drop(st);
+                    self.shared.cancelled.fetch_add(1, Ordering::Relaxed);
+                    let _ = reply.send(None);
+                    return answer;
+                }
+                Some((_, older)) => older.store(true, Ordering::Relaxed),
+                None => {}
+            }
+            st.latest.insert(c.to_string(), (seq, stop.clone()));
         }
         st.queue.push_back(Job {
-            client: client.map(str::to_string),
             scenario,
             trials,
             next: 0,
@@ -121,7 +129,7 @@ impl Drop for Runner {
         for job in st.queue.drain(..) {
             job.stop.store(true, Ordering::Relaxed);
         }
-        for stop in st.latest.values() {
+        for (_, stop) in st.latest.values() {
             stop.store(true, Ordering::Relaxed);
         }
         drop(st);
@@ -166,7 +174,7 @@ fn work(shared: &Shared) {
             )
         };
         let Some(part) = part else {
-            finish(shared, &job, false);
+            finish(shared, false);
             let _ = job.reply.send(None);
             continue;
         };
@@ -176,7 +184,7 @@ fn work(shared: &Shared) {
         }
         job.next = end;
         if job.next >= all {
-            finish(shared, &job, true);
+            finish(shared, true);
             let _ = job.reply.send(job.tally.take());
             continue;
         }
@@ -188,20 +196,15 @@ fn work(shared: &Shared) {
     }
 }
 
-/// Forgets a job that will not run again.
-fn finish(shared: &Shared, job: &Job, completed: bool) {
+/// Counts a job that will not run again. Its page's latest request number
+/// stays, so that an earlier request arriving late is still cancelled.
+fn finish(shared: &Shared, completed: bool) {
     let counter = if completed {
         &shared.finished
     } else {
         &shared.cancelled
     };
     counter.fetch_add(1, Ordering::Relaxed);
-    if let Some(c) = &job.client {
-        let mut st = lock(&shared.state);
-        if st.latest.get(c).is_some_and(|s| Arc::ptr_eq(s, &job.stop)) {
-            st.latest.remove(c);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -237,22 +240,25 @@ mod tests {
         let s = scenario();
         let runner = Runner::start(7, 1);
         // A long run of another page holds the worker while the two arrive.
-        let other = runner.submit(Some("b"), s.clone(), 2_000_000);
-        let older = runner.submit(Some("a"), s.clone(), 10_000);
-        let newer = runner.submit(Some("a"), s.clone(), 20_000);
+        let other = runner.submit(Some(("b", 1)), s.clone(), 2_000_000);
+        let older = runner.submit(Some(("a", 1)), s.clone(), 10_000);
+        let newer = runner.submit(Some(("a", 3)), s.clone(), 20_000);
+        // A request that arrives after a later one of its page is cancelled at once.
+        let late = runner.submit(Some(("a", 2)), s.clone(), 30_000);
+        assert_eq!(late.recv().unwrap(), None);
         assert_eq!(older.recv().unwrap(), None);
         assert_eq!(newer.recv().unwrap().map(|t| t.trials), Some(20_000));
         assert_eq!(other.recv().unwrap().map(|t| t.trials), Some(2_000_000));
-        assert_eq!(runner.counts(), (2, 1));
+        assert_eq!(runner.counts(), (2, 2));
     }
 
     #[test]
     fn a_short_run_does_not_wait_for_a_long_one() {
         let s = scenario();
         let runner = Runner::start(7, 1);
-        let long = runner.submit(Some("a"), s.clone(), 4_000_000);
+        let long = runner.submit(Some(("a", 1)), s.clone(), 4_000_000);
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let short = runner.submit(Some("b"), s.clone(), 4096);
+        let short = runner.submit(Some(("b", 1)), s.clone(), 4096);
         assert!(short.recv().unwrap().is_some());
         // The long run is still going when the short one comes back.
         assert!(long.try_recv().is_err());

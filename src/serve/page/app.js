@@ -244,6 +244,7 @@ function changeNode(ch, percent) {
 function pct(text) {
   if (text === "") return "–";
   const v = Number(text);
+  if (v === 0) return "0%";
   if (v > 0 && v < 0.001) return `${(v * 100).toPrecision(2)}%`;
   return `${(v * 100).toFixed(1)}%`;
 }
@@ -273,7 +274,7 @@ function draw(a) {
     figures.append(box);
   }
   drawMilestones(a);
-  const own = state.own && state.own.trials === a.trials ? state.own.tables.fan : null;
+  const own = state.good.size && state.own && state.own.trials === a.trials ? state.own.tables.fan : null;
   charts.fanChart($("fan"), a.tables.fan, { target: a.target, milestones: a.milestones, own });
   drawWaterfall();
   drawContributors(a);

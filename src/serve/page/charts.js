@@ -93,7 +93,10 @@ function fanChart(host, fan, opts) {
 // away, and what is in theatre at the bottom.
 function waterfallChart(host, losses, who) {
   const rows = losses.rows.filter((r) => r[0] === who);
-  const stages = rows.map((r) => ({ stage: r[1], value: Number(r[2]) || 0 }));
+  const last = ["not delivered", "in theatre"];
+  const stages = rows.map((r) => ({ stage: r[1], value: Number(r[2]) || 0 }))
+    .filter((s) => !last.includes(s.stage))
+    .concat(last.map((name) => rows.find((r) => r[1] === name)).filter(Boolean).map((r) => ({ stage: r[1], value: Number(r[2]) || 0 })));
   const pledged = stages.reduce((a, s) => a + s.value, 0);
   const W = 720, L = 190, R = 80, T = 6, BAR = 20, GAP = 6;
   const H = T + (stages.length + 1) * (BAR + GAP) + 28;
