@@ -11,6 +11,6 @@ pub mod limits;
 pub mod output;
 pub mod scenario;
 pub mod score;
-pub mod stats;
 pub mod serve;
+pub mod stats;
 pub mod whatif;

@@ -49,7 +49,11 @@ fn run_command(dir: &Path, command: &str) -> std::path::PathBuf {
     assert_eq!(words[..2], ["muster", "run"], "{command}");
     let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
     let out = run_in(dir, &[args.as_slice(), &["--quiet"]].concat());
-    assert!(out.status.success(), "{command}: {}", crate::util::stderr(&out));
+    assert!(
+        out.status.success(),
+        "{command}: {}",
+        crate::util::stderr(&out)
+    );
     let mut found = std::fs::read_dir(dir.join("results"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -102,7 +106,13 @@ fn serve_answers_only_its_own_page_to_its_own_address() {
         assert_eq!(s.get(asset).0, 200, "{asset}");
     }
     // Files of the disk are never served, even the scenario beside it.
-    for path in ["/tutorial.toml", "/../Cargo.toml", "/%2e%2e/Cargo.toml", "/results", "/api"] {
+    for path in [
+        "/tutorial.toml",
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/results",
+        "/api",
+    ] {
         assert_eq!(s.get(path).0, 404, "{path}");
     }
     // Another name (DNS rebinding) and another site are turned away.
@@ -166,23 +176,37 @@ fn serve_answers_as_muster_run_with_the_same_values() {
         "contributors.Indonesia.veto=0.5",
         "conditions.ceasefire.probs.full=0.5",
     ];
-    let (status, a) = s.post("/api/run", &json!({ "client": "t", "seq": 1, "overrides": overrides }));
+    let (status, a) = s.post(
+        "/api/run",
+        &json!({ "client": "t", "seq": 1, "overrides": overrides }),
+    );
     assert_eq!(status, 200, "{a}");
     assert_eq!(a["seq"], 1);
     assert_eq!(
         a["overrides"],
-        json!(["contributors.Indonesia.veto=0.5", "conditions.ceasefire.probs=[0.15625, 0.34375, 0.5]"])
+        json!([
+            "contributors.Indonesia.veto=0.5",
+            "conditions.ceasefire.probs=[0.15625, 0.34375, 0.5]"
+        ])
     );
     let command = a["command"].as_str().unwrap();
     assert!(command.ends_with("--trials 20000"), "{command}");
     let other = temp_dir();
-    std::fs::copy(dir.path().join("tutorial.toml"), other.path().join("tutorial.toml")).unwrap();
+    std::fs::copy(
+        dir.path().join("tutorial.toml"),
+        other.path().join("tutorial.toml"),
+    )
+    .unwrap();
     let folder = run_command(other.path(), command);
     for name in ["summary", "milestones", "fan", "losses", "contributors"] {
         let (header, file_rows) = read_csv(&folder.join(format!("{name}.csv")));
         let table = &a["tables"][name];
         assert_eq!(table["header"], json!(header), "{name}");
-        assert_eq!(rows(table), file_rows, "{name}.csv differs from muster run's");
+        assert_eq!(
+            rows(table),
+            file_rows,
+            "{name}.csv differs from muster run's"
+        );
     }
     // The change from the file's own answer is there, with its interval.
     let mean = a["changes"]
@@ -210,7 +234,11 @@ fn serve_saves_results_as_muster_run_writes_them() {
     assert_eq!(status, 200, "{saved}");
     let path = dir.path().join(saved["path"].as_str().unwrap());
     let other = temp_dir();
-    std::fs::copy(dir.path().join("tutorial.toml"), other.path().join("tutorial.toml")).unwrap();
+    std::fs::copy(
+        dir.path().join("tutorial.toml"),
+        other.path().join("tutorial.toml"),
+    )
+    .unwrap();
     let theirs = run_command(other.path(), saved["command"].as_str().unwrap());
     assert_eq!(
         path.strip_prefix(dir.path()).unwrap(),
@@ -234,12 +262,21 @@ fn serve_saves_results_as_muster_run_writes_them() {
 fn serve_saves_a_scenario_beside_the_original_with_its_comments() {
     let dir = folder_with_tutorial();
     let s = Served::start(dir.path(), &["tutorial.toml", "--trials", "20000"]);
-    let overrides = ["contributors.Indonesia.troops.mode=2500", "roles.security=4000"];
+    let overrides = [
+        "contributors.Indonesia.troops.mode=2500",
+        "roles.security=4000",
+    ];
     let (_, a) = s.post("/api/run", &json!({ "overrides": overrides }));
-    let (status, saved) = s.post("/api/save-scenario", &json!({ "overrides": overrides, "name": "bigger" }));
+    let (status, saved) = s.post(
+        "/api/save-scenario",
+        &json!({ "overrides": overrides, "name": "bigger" }),
+    );
     assert_eq!(status, 200, "{saved}");
     let path = dir.path().join("bigger.toml");
-    assert_eq!(Path::new(saved["path"].as_str().unwrap()).file_name(), path.file_name());
+    assert_eq!(
+        Path::new(saved["path"].as_str().unwrap()).file_name(),
+        path.file_name()
+    );
     let text = std::fs::read_to_string(&path).unwrap();
     let original = std::fs::read_to_string(dir.path().join("tutorial.toml")).unwrap();
     for line in original.lines().filter(|l| l.contains('#')) {
@@ -249,7 +286,15 @@ fn serve_saves_a_scenario_beside_the_original_with_its_comments() {
     // The new file, run on its own, gives the page's answer.
     let out = run_in(
         dir.path(),
-        &["run", "bigger.toml", "--trials", "20000", "--quiet", "--out", "b"],
+        &[
+            "run",
+            "bigger.toml",
+            "--trials",
+            "20000",
+            "--quiet",
+            "--out",
+            "b",
+        ],
     );
     assert!(out.status.success(), "{}", crate::util::stderr(&out));
     let (_, summary) = read_csv(&dir.path().join("b/summary.csv"));
@@ -257,14 +302,29 @@ fn serve_saves_a_scenario_beside_the_original_with_its_comments() {
     // It never replaces a file it did not write, nor the scenario.
     std::fs::write(dir.path().join("notes.toml"), "# mine\n").unwrap();
     for name in ["notes.toml", "tutorial.toml"] {
-        let (status, e) = s.post("/api/save-scenario", &json!({ "overrides": overrides, "name": name }));
+        let (status, e) = s.post(
+            "/api/save-scenario",
+            &json!({ "overrides": overrides, "name": name }),
+        );
         assert_eq!(status, 400, "{e}");
-        assert!(e["error"].as_str().unwrap().contains("refusing to replace"), "{e}");
+        assert!(
+            e["error"].as_str().unwrap().contains("refusing to replace"),
+            "{e}"
+        );
     }
-    assert_eq!(std::fs::read_to_string(dir.path().join("notes.toml")).unwrap(), "# mine\n");
-    assert_eq!(std::fs::read_to_string(dir.path().join("tutorial.toml")).unwrap(), original);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.toml")).unwrap(),
+        "# mine\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("tutorial.toml")).unwrap(),
+        original
+    );
     // Its own file it replaces.
-    let (status, _) = s.post("/api/save-scenario", &json!({ "overrides": overrides, "name": "bigger.toml" }));
+    let (status, _) = s.post(
+        "/api/save-scenario",
+        &json!({ "overrides": overrides, "name": "bigger.toml" }),
+    );
     assert_eq!(status, 200);
 }
 
@@ -273,19 +333,40 @@ fn serve_refuses_a_bad_value_naming_its_control_and_changes_nothing() {
     let dir = folder_with_tutorial();
     let s = Served::start(dir.path(), &["tutorial.toml", "--trials", "20000"]);
     let good = ["contributors.Indonesia.veto=0.3"];
-    let (_, before) = s.post("/api/run", &json!({ "client": "p", "seq": 1, "overrides": good }));
+    let (_, before) = s.post(
+        "/api/run",
+        &json!({ "client": "p", "seq": 1, "overrides": good }),
+    );
     for (bad, key, says) in [
-        ("contributors.Azerbaijan.veto=1.3", "contributors.Azerbaijan.veto", "1.3"),
-        ("contributors.Indonesia.troops.min=9000", "contributors.Indonesia.troops.min", "below min 9000"),
-        ("contributors.Nobody.veto=0.1", "contributors.Nobody.veto", "Nobody"),
+        (
+            "contributors.Azerbaijan.veto=1.3",
+            "contributors.Azerbaijan.veto",
+            "1.3",
+        ),
+        (
+            "contributors.Indonesia.troops.min=9000",
+            "contributors.Indonesia.troops.min",
+            "below min 9000",
+        ),
+        (
+            "contributors.Nobody.veto=0.1",
+            "contributors.Nobody.veto",
+            "Nobody",
+        ),
     ] {
         let overrides = [good[0], bad];
-        let (status, e) = s.post("/api/run", &json!({ "client": "p", "seq": 2, "overrides": overrides }));
+        let (status, e) = s.post(
+            "/api/run",
+            &json!({ "client": "p", "seq": 2, "overrides": overrides }),
+        );
         assert_eq!(status, 422, "{e}");
         assert_eq!(e["key"], key);
         assert!(e["error"].as_str().unwrap().contains(says), "{e}");
     }
-    let (_, after) = s.post("/api/run", &json!({ "client": "p", "seq": 3, "overrides": good }));
+    let (_, after) = s.post(
+        "/api/run",
+        &json!({ "client": "p", "seq": 3, "overrides": good }),
+    );
     assert_eq!(before["tables"], after["tables"]);
     assert!(!dir.path().join("results").exists());
 }
@@ -294,7 +375,10 @@ fn serve_refuses_a_bad_value_naming_its_control_and_changes_nothing() {
 fn serve_cancels_a_page_s_older_run_and_stalls_no_other_page() {
     let dir = folder_with_tutorial();
     // More precision at two million trials: twenty million, seconds of work.
-    let s = Served::start(dir.path(), &["tutorial.toml", "--trials", "2000000", "--threads", "1"]);
+    let s = Served::start(
+        dir.path(),
+        &["tutorial.toml", "--trials", "2000000", "--threads", "1"],
+    );
     let addr = s.clone();
     let long = std::thread::spawn(move || {
         addr.post("/api/run", &json!({ "client": "a", "seq": 1, "precise": true, "overrides": ["contributors.Indonesia.veto=0.4"] }))
@@ -302,11 +386,20 @@ fn serve_cancels_a_page_s_older_run_and_stalls_no_other_page() {
     std::thread::sleep(std::time::Duration::from_millis(1500));
     let other = std::thread::spawn({
         let addr = s.clone();
-        move || addr.post("/api/run", &json!({ "client": "b", "seq": 1, "overrides": ["contributors.Indonesia.veto=0.2"] }))
+        move || {
+            addr.post("/api/run", &json!({ "client": "b", "seq": 1, "overrides": ["contributors.Indonesia.veto=0.2"] }))
+        }
     });
     let (status, b) = other.join().unwrap();
-    assert_eq!((status, b["trials"].as_u64()), (200, Some(2_000_000)), "{b}");
-    let (status, newer) = s.post("/api/run", &json!({ "client": "a", "seq": 2, "overrides": ["contributors.Indonesia.veto=0.3"] }));
+    assert_eq!(
+        (status, b["trials"].as_u64()),
+        (200, Some(2_000_000)),
+        "{b}"
+    );
+    let (status, newer) = s.post(
+        "/api/run",
+        &json!({ "client": "a", "seq": 2, "overrides": ["contributors.Indonesia.veto=0.3"] }),
+    );
     assert_eq!(status, 200);
     assert_eq!(newer["seq"], 2);
     let (status, older) = long.join().unwrap();

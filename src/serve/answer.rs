@@ -50,7 +50,8 @@ fn table_json(t: &Table) -> Value {
 /// run of `trials` trials.
 fn as_run(tables: &[Table], rec: RunRecord) -> Run {
     let find = |name: &str| tables.iter().find(|t| t.file == name);
-    let text = |r: &[crate::stats::table::Cell], i: usize| r.get(i).map_or(String::new(), |c| c.text());
+    let text =
+        |r: &[crate::stats::table::Cell], i: usize| r.get(i).map_or(String::new(), |c| c.text());
     let summary = find("summary.csv").map_or(Vec::new(), |t| {
         t.rows
             .iter()
@@ -161,8 +162,16 @@ mod tests {
             .map(|o| crate::scenario::Override::parse(o).unwrap())
             .collect();
         let s = crate::scenario::load_file(&path, &o).unwrap().0;
-        let t = crate::engine::run(&s, 3, 20_000, 0..5, 1, &AtomicU64::new(0), &AtomicBool::new(false))
-            .unwrap();
+        let t = crate::engine::run(
+            &s,
+            3,
+            20_000,
+            0..5,
+            1,
+            &AtomicU64::new(0),
+            &AtomicBool::new(false),
+        )
+        .unwrap();
         (s, t)
     }
 
@@ -203,6 +212,11 @@ mod tests {
         assert!(ch.iter().any(|c| c.file == "milestones.csv"));
         let a = answer(&s2, &t2, Some(&base), &rec());
         assert_eq!(a["tables"]["summary"]["header"][0], "metric");
-        assert!(a["headline"][0].as_str().unwrap().starts_with("In 20,000 trials"));
+        assert!(
+            a["headline"][0]
+                .as_str()
+                .unwrap()
+                .starts_with("In 20,000 trials")
+        );
     }
 }

@@ -133,7 +133,13 @@ impl Api {
 
     /// The run's tally, from the cache or the queue; None when a newer run
     /// of the same page cancelled it.
-    fn tally(&self, client: Option<(&str, u64)>, key: &[String], s: &Scenario, trials: u64) -> Option<Arc<Tally>> {
+    fn tally(
+        &self,
+        client: Option<(&str, u64)>,
+        key: &[String],
+        s: &Scenario,
+        trials: u64,
+    ) -> Option<Arc<Tally>> {
         let key = key.join("\n");
         let cached = lock(&self.cache)
             .iter()

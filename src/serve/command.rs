@@ -17,7 +17,12 @@ pub fn quote(word: &str) -> String {
 }
 
 /// `muster run FILE --set ... [--trials N] [--seed S]`.
-pub fn run_line(file: &str, overrides: &[String], trials: Option<u64>, seed: Option<u64>) -> String {
+pub fn run_line(
+    file: &str,
+    overrides: &[String],
+    trials: Option<u64>,
+    seed: Option<u64>,
+) -> String {
     let mut words = vec!["muster".to_string(), "run".into(), quote(file)];
     for o in overrides {
         words.push("--set".into());
@@ -38,13 +43,19 @@ mod tests {
 
     #[test]
     fn words_with_spaces_quotes_or_brackets_are_quoted() {
-        assert_eq!(quote("contributors.Turkey.veto=0.5"), "contributors.Turkey.veto=0.5");
+        assert_eq!(
+            quote("contributors.Turkey.veto=0.5"),
+            "contributors.Turkey.veto=0.5"
+        );
         assert_eq!(
             quote("contributors.\"United Arab Emirates\".veto=0"),
             "'contributors.\"United Arab Emirates\".veto=0'"
         );
         assert_eq!(quote("it's"), "'it'\\''s'");
-        assert_eq!(quote("conditions.c.probs=[0.5, 0.5]"), "'conditions.c.probs=[0.5, 0.5]'");
+        assert_eq!(
+            quote("conditions.c.probs=[0.5, 0.5]"),
+            "'conditions.c.probs=[0.5, 0.5]'"
+        );
         assert_eq!(
             run_line("s.toml", &["a.b=1".into()], Some(100000), None),
             "muster run s.toml --set a.b=1 --trials 100000"

@@ -200,12 +200,12 @@ fn lookup<'a>(doc: &'a toml::Value, seg: &[String]) -> Option<&'a toml::Value> {
     let mut i = 0;
     while i < seg.len() {
         v = match v {
-            toml::Value::Array(items) if i > 0 && seg[i - 1] == "contributors" => {
-                items.iter().find(|t| {
-                    t.get("name").and_then(|n| n.as_str()) == Some(seg[i].as_str())
-                })?
+            toml::Value::Array(items) if i > 0 && seg[i - 1] == "contributors" => items
+                .iter()
+                .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(seg[i].as_str()))?,
+            toml::Value::Array(items) => {
+                items.get(seg[i].parse::<usize>().ok()?.checked_sub(1)?)?
             }
-            toml::Value::Array(items) => items.get(seg[i].parse::<usize>().ok()?.checked_sub(1)?)?,
             toml::Value::Table(t) => t.get(&seg[i])?,
             _ => return None,
         };
@@ -262,10 +262,19 @@ fn display_state(s: &Scenario, condition: &str, state: u8) -> String {
 }
 
 /// The controls of one input whose value in the file is `value`.
-fn make(s: &Scenario, name: &str, seg: &[String], value: &toml::Value, label: String) -> Vec<Control> {
+fn make(
+    s: &Scenario,
+    name: &str,
+    seg: &[String],
+    value: &toml::Value,
+    label: String,
+) -> Vec<Control> {
     let num = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
     let probability = matches!(
-        seg.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+        seg.iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
         ["conditions", _, "p", ..]
             | ["conditions", _, "changes", _, "p", ..]
             | ["contributors", _, "p_join" | "veto", ..]
@@ -291,17 +300,29 @@ fn make(s: &Scenario, name: &str, seg: &[String], value: &toml::Value, label: St
     };
     match value {
         toml::Value::Table(t) if t.contains_key("dist") => {
-            let params: Vec<(&String, f64)> = t
+            let mut params: Vec<(&String, f64)> = t
                 .iter()
                 .filter(|(k, _)| k.as_str() != "dist")
                 .filter_map(|(k, v)| num(v).map(|x| (k, x)))
                 .collect();
+            let rank = |k: &str| {
+                ["min", "mode", "max", "mean", "sd"]
+                    .iter()
+                    .position(|p| *p == k)
+            };
+            params.sort_by_key(|(k, _)| rank(k));
             let largest = params.iter().map(|(_, x)| *x).fold(0.0, f64::max);
             let (unit, r) = quantity(quantity_key, largest);
             params
                 .into_iter()
                 .map(|(k, x)| {
-                    Control::slider(format!("{name}.{}", join(&[k])), format!("{label}: {k}"), unit, x, r)
+                    Control::slider(
+                        format!("{name}.{}", join(&[k])),
+                        format!("{label}: {k}"),
+                        unit,
+                        x,
+                        r,
+                    )
                 })
                 .collect()
         }
@@ -322,7 +343,10 @@ fn states(s: &Scenario, name: &str, seg: &[String], label: String) -> Option<Con
     let (probs, per_state) = match (&c.probs, seg.get(3)) {
         (StateProbs::Fixed(p), None) => (p.clone(), true),
         (StateProbs::Given { parent, rows }, Some(state)) => {
-            let j = s.conditions[*parent].states.iter().position(|x| x == state)?;
+            let j = s.conditions[*parent]
+                .states
+                .iter()
+                .position(|x| x == state)?;
             (rows.get(j)?.clone(), false)
         }
         _ => return None,
@@ -330,7 +354,11 @@ fn states(s: &Scenario, name: &str, seg: &[String], label: String) -> Option<Con
     let values: Vec<String> = probs.iter().map(|p| tidy(*p)).collect();
     Some(Control {
         key: name.to_string(),
-        label: if seg.len() > 3 { label } else { "state probabilities".into() },
+        label: if seg.len() > 3 {
+            label
+        } else {
+            "state probabilities".into()
+        },
         kind: "states",
         unit: "probability",
         value: format!("[{}]", values.join(", ")),
@@ -357,9 +385,18 @@ fn tree_leaves(seg: &[String], v: &toml::Value, label: &str) -> Vec<Control> {
         match child {
             toml::Value::Table(_) => out.extend(tree_leaves(&path, child, &label)),
             _ => {
-                if let Some(x) = child.as_float().or_else(|| child.as_integer().map(|i| i as f64)) {
+                if let Some(x) = child
+                    .as_float()
+                    .or_else(|| child.as_integer().map(|i| i as f64))
+                {
                     let keys: Vec<&str> = path.iter().map(String::as_str).collect();
-                    out.push(Control::slider(join(&keys), label, "probability", x, PROBABILITY));
+                    out.push(Control::slider(
+                        join(&keys),
+                        label,
+                        "probability",
+                        x,
+                        PROBABILITY,
+                    ));
                 }
             }
         }
@@ -393,7 +430,10 @@ mod tests {
         assert_eq!(titles[..3], ["Scenario", "Roles", "Condition: ceasefire"]);
         assert!(titles.contains(&"Contributor: Indonesia"));
         let veto = find(&g, "contributors.Turkey.veto");
-        assert_eq!((veto.kind, veto.value.as_str(), veto.max), ("slider", "0.85", 1.0));
+        assert_eq!(
+            (veto.kind, veto.value.as_str(), veto.max),
+            ("slider", "0.85", 1.0)
+        );
         let mode = find(&g, "contributors.Indonesia.troops.mode");
         assert_eq!((mode.unit, mode.value.as_str()), ("people", "8000"));
         assert_eq!(mode.max, 40000.0);
@@ -401,9 +441,15 @@ mod tests {
         assert_eq!(egypt.label, "p_join | ceasefire = partial");
         let nested = find(&g, "contributors.Indonesia.p_join.false.partial");
         assert_eq!(nested.value, "0.6");
-        assert_eq!(nested.label, "p_join | regional_war = false | ceasefire = partial");
+        assert_eq!(
+            nested.label,
+            "p_join | regional_war = false | ceasefire = partial"
+        );
         let on_unmet = find(&g, "contributors.Azerbaijan.on_unmet");
-        assert_eq!((on_unmet.kind, on_unmet.value.as_str()), ("select", "withdraw"));
+        assert_eq!(
+            (on_unmet.kind, on_unmet.value.as_str()),
+            ("select", "withdraw")
+        );
         let states = find(&g, "conditions.ceasefire.probs");
         assert_eq!(states.options, ["none", "partial", "full"]);
         assert_eq!(states.probs, [0.25, 0.55, 0.2]);

@@ -61,9 +61,11 @@ impl Guard {
             return Some("requests from other sites are refused");
         }
         let changes = !matches!(r.method, "GET" | "HEAD");
-        let json = r
-            .content_type
-            .is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("application/json"));
+        let json = r.content_type.is_some_and(|t| {
+            t.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
         if changes && !json {
             return Some("requests that change anything must send application/json");
         }

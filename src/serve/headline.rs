@@ -91,9 +91,9 @@ pub fn headline(s: &Scenario, t: &Tally) -> Vec<String> {
     } else {
         0.0
     };
-    let at_end = s
-        .horizon_months
-        .map_or("in the end".to_string(), |h| format!("at month {}", month(h)));
+    let at_end = s.horizon_months.map_or("in the end".to_string(), |h| {
+        format!("at month {}", month(h))
+    });
     let half = if median == 0 {
         format!("At least half the time nobody was in theatre {at_end}")
     } else {
@@ -113,8 +113,9 @@ pub fn headline(s: &Scenario, t: &Tally) -> Vec<String> {
         .next_back();
     if let Some((&level, by_point)) = best {
         let reached: u64 = by_point.iter().sum();
-        let when = median_month(s, by_point)
-            .map_or(String::new(), |m| format!(", by month {} at the median among those", month(m)));
+        let when = median_month(s, by_point).map_or(String::new(), |m| {
+            format!(", by month {} at the median among those", month(m))
+        });
         out.push(format!(
             "{} was reached in {} of them{when}.",
             grouped(level as f64),
@@ -135,6 +136,9 @@ mod tests {
         assert_eq!(share(157, 100_000), "0.16%");
         assert_eq!(share(1, 100_000), "1 (about 1 in 100,000)");
         assert_eq!(share(3, 200_000), "3 (about 1 in 67,000)");
-        assert_eq!(share(0, 100_000), "none (below 1 in 26,000 at 95% confidence)");
+        assert_eq!(
+            share(0, 100_000),
+            "none (below 1 in 26,000 at 95% confidence)"
+        );
     }
 }

@@ -47,12 +47,15 @@ pub fn scenario_file(
                 .into(),
         );
     }
-    own_file::may_replace(&dest, Some(&session.path), false, |p| {
-        match own_file::first_line(p) {
+    own_file::may_replace(
+        &dest,
+        Some(&session.path),
+        false,
+        |p| match own_file::first_line(p) {
             Some(l) if l.starts_with(MARK) => Ok(()),
             _ => Err("it is not a what-if file muster serve wrote".into()),
-        }
-    })
+        },
+    )
     .map_err(|e| e.to_string())?;
     own_file::write_atomic(&dest, text.as_bytes()).map_err(|e| e.to_string())?;
     Ok(dest)
@@ -91,9 +94,7 @@ pub fn edited(session: &Session, overrides: &[String]) -> Result<String, String>
         let parsed = crate::scenario::Override::parse(o).map_err(|e| e.to_string())?;
         let seg = segments(&parsed.path)?;
         let text = parsed.value.trim();
-        let value = text
-            .parse::<Value>()
-            .unwrap_or_else(|_| Value::from(text));
+        let value = text.parse::<Value>().unwrap_or_else(|_| Value::from(text));
         set(doc.as_table_mut(), &seg, value, &parsed.path)?;
     }
     let source = session
@@ -153,7 +154,9 @@ fn set(table: &mut dyn TableLike, seg: &[String], value: Value, path: &str) -> R
             } else {
                 index(pick).and_then(|i| items.get_mut(i))
             };
-            let t = v.and_then(|v| v.as_inline_table_mut()).ok_or_else(missing)?;
+            let t = v
+                .and_then(|v| v.as_inline_table_mut())
+                .ok_or_else(missing)?;
             set(t, rest, value, path)
         }
         item => {
@@ -245,7 +248,10 @@ mod tests {
         std::fs::write(dir.path().join("mine.toml"), "# my notes\n").unwrap();
         let e = scenario_file(&s, &expanded, &scenario, Some("mine.toml")).unwrap_err();
         assert!(e.contains("refusing to replace"), "{e}");
-        assert_eq!(std::fs::read_to_string(dir.path().join("mine.toml")).unwrap(), "# my notes\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("mine.toml")).unwrap(),
+            "# my notes\n"
+        );
         let e = scenario_file(&s, &expanded, &scenario, Some("gaza.toml")).unwrap_err();
         assert!(e.contains("scenario file"), "{e}");
         let e = scenario_file(&s, &expanded, &scenario, Some("../elsewhere.toml")).unwrap_err();

@@ -85,7 +85,8 @@ impl Server {
                 let _ = request.respond(text(503, "too many requests at once; try again"));
                 continue;
             }
-            let (api, guard, count) = (self.api.clone(), self.guard.clone(), self.in_flight.clone());
+            let (api, guard, count) =
+                (self.api.clone(), self.guard.clone(), self.in_flight.clone());
             let spawned = std::thread::Builder::new()
                 .name("muster-request".into())
                 .spawn(move || {
@@ -154,10 +155,7 @@ fn answer(api: &Api, guard: &Guard, mut request: Request) {
         ("GET", "/api/scenario") => json(api.scenario()),
         ("POST", p) if p.starts_with("/api/") => {
             let mut body = String::new();
-            let read = request
-                .as_reader()
-                .take(MAX_BODY)
-                .read_to_string(&mut body);
+            let read = request.as_reader().take(MAX_BODY).read_to_string(&mut body);
             match read.map_err(|e| e.to_string()).and_then(|_| {
                 serde_json::from_str::<serde_json::Value>(&body).map_err(|e| e.to_string())
             }) {

@@ -61,7 +61,13 @@ impl Served {
     }
 
     /// One request with its own headers (a Host header replaces the right one).
-    pub fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String, String) {
+    pub fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, String, String) {
         let mut s = TcpStream::connect(&self.addr).expect("the server accepts");
         let mut req = format!("{method} {path} HTTP/1.0\r\n");
         if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {

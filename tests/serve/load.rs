@@ -114,7 +114,11 @@ fn serve_load_twenty_pages_moving_controls() {
     }
     let mut c = counts.lock().unwrap();
     c.last_answer_ms.sort();
-    let median = c.last_answer_ms.get(c.last_answer_ms.len() / 2).copied().unwrap_or(0);
+    let median = c
+        .last_answer_ms
+        .get(c.last_answer_ms.len() / 2)
+        .copied()
+        .unwrap_or(0);
     println!(
         "serve load: {PAGES} pages for {seconds} s: {} requests, {} answers, {} replaced by a newer change, {} refused; median time to a burst's last answer {median} ms",
         c.requests, c.answers, c.superseded, c.refused

@@ -23,6 +23,7 @@ const state = {
   precise: false,
   changedKey: null,
   changeStart: null,
+  sentList: null, // the overrides of the latest request, one per line
   own: null, // the file's own answer at the current precision
   answer: null,
 };
@@ -51,6 +52,7 @@ async function post(path, body) {
 async function run() {
   const seq = ++state.seq;
   const sent = new Map(state.overrides);
+  state.sentList = overridesList().join("\n");
   const key = state.changedKey;
   const start = state.changeStart;
   state.pending = false;
@@ -119,10 +121,12 @@ function stepped(v, step) {
 function changed(key, value, now) {
   if (value === null) state.overrides.delete(key);
   else state.overrides.set(key, value);
-  state.changedKey = key;
-  state.changeStart = performance.now();
   const c = state.controls.get(baseKey(key));
   if (c) c.row.classList.toggle("moved", [...state.overrides.keys()].some((k) => baseKey(k) === c.key));
+  // The same overrides already on their way (a slider let go where it was moved to).
+  if (state.inFlight > 0 && overridesList().join("\n") === state.sentList) return;
+  state.changedKey = key;
+  state.changeStart = performance.now();
   if (now || state.inFlight === 0) run();
   else state.pending = true;
 }
@@ -228,7 +232,7 @@ function changeText(ch, percent) {
   if (!ch) return "";
   const f = (v) => (percent ? `${(v * 100).toFixed(2)} pts` : charts.grouped(v));
   const sign = (v) => (v > 0 ? "+" : v < 0 ? "−" : "±") + f(Math.abs(v)).replace(/^-/, "");
-  return `${sign(ch.diff)} from the file's own (95%: ${sign(ch.low)} to ${sign(ch.high)})`;
+  return `${sign(ch.diff)} (${sign(ch.low)} to ${sign(ch.high)})`;
 }
 
 function findChange(a, file, row, metric) {
@@ -236,7 +240,8 @@ function findChange(a, file, row, metric) {
 }
 
 function changeNode(ch, percent) {
-  const span = el("span", { class: "change" }, state.overrides.size || state.good.size ? changeText(ch, percent) : "");
+  const span = el("span", { class: "change", title: "change from the file's own answer, with its 95% interval" },
+    state.good.size ? changeText(ch, percent) : "");
   if (ch && (ch.low > 0 || ch.high < 0)) span.classList.add(ch.diff > 0 ? "up" : "down");
   return span;
 }
@@ -270,7 +275,9 @@ function draw(a) {
     box.append(el("div", { class: "what" }, what));
     box.append(el("div", { class: "value" }, percent ? pct(row[1]) : charts.grouped(Number(row[1]))));
     if (row[2] !== "") box.append(el("div", { class: "change" }, `95%: ${percent ? pct(row[2]) : charts.grouped(Number(row[2]))} to ${percent ? pct(row[3]) : charts.grouped(Number(row[3]))}`));
-    box.append(changeNode(findChange(a, "summary.csv", "", metric), percent));
+    const ch = changeNode(findChange(a, "summary.csv", "", metric), percent);
+    if (ch.textContent) ch.textContent = `change from the file's own: ${ch.textContent}`;
+    box.append(ch);
     figures.append(box);
   }
   drawMilestones(a);
@@ -295,7 +302,7 @@ function table(host, header, rows) {
 function drawMilestones(a) {
   const t = a.tables.milestones;
   const m = (r, name) => r[t.header.indexOf(name)] || "–";
-  table($("milestones"), ["personnel", "chance of reaching it", "change", "by month (10%)", "(50%)", "(90%)"],
+  table($("milestones"), ["personnel", "chance of reaching it", "change from the file's own (95%)", "by month: 10%", "50%", "90%"],
     t.rows.map((r) => [charts.grouped(Number(r[0])), `${pct(r[1])} (${pct(r[2])} to ${pct(r[3])})`,
       changeNode(findChange(a, "milestones.csv", r[0], "p_reached"), true), m(r, "month_p10"), m(r, "month_p50"), m(r, "month_p90")]));
 }
@@ -316,7 +323,7 @@ function drawWaterfall() {
 function drawContributors(a) {
   const t = a.tables.contributors;
   const i = (name) => t.header.indexOf(name);
-  table($("contributors"), ["contributor", "P(joined)", "change", "mean personnel if joined", "P(pivotal)"],
+  table($("contributors"), ["contributor", "P(joined)", "change from the file's own (95%)", "mean personnel if joined", "P(pivotal)"],
     t.rows.map((r) => [r[0], `${pct(r[i("p_joined")])} (${pct(r[i("ci_low")])} to ${pct(r[i("ci_high")])})`,
       changeNode(findChange(a, "contributors.csv", r[0], "p_joined"), true),
       r[i("mean_personnel_if_joined")] === "" ? "–" : charts.grouped(Number(r[i("mean_personnel_if_joined")])),
