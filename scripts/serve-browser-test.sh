@@ -9,7 +9,7 @@
 # The screenshot goes to $SCREENSHOT (default /tmp/muster-serve.png);
 # docs/serve.png is refreshed with
 #   SCREENSHOT=docs/serve.png scripts/serve-browser-test.sh target/release/muster scenarios/gaza_isf_2025-11.toml
-# Installs Debian's chromium when missing.
+# Installs Debian's chromium and nodejs when missing.
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
@@ -20,5 +20,10 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "serve-browser-test: installing chromium" >&2
     apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+fi
+if ! command -v node >/dev/null; then
+    echo "serve-browser-test: installing nodejs" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >&2
 fi
 exec node "$(dirname "$0")/serve-browser-test.mjs" "$@"
