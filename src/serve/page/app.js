@@ -230,9 +230,13 @@ function buildControls(groups) {
 
 function changeText(ch, percent) {
   if (!ch) return "";
-  const f = (v) => (percent ? `${(v * 100).toFixed(2)} pts` : charts.grouped(v));
-  const sign = (v) => (v > 0 ? "+" : v < 0 ? "−" : "±") + f(Math.abs(v)).replace(/^-/, "");
-  return `${sign(ch.diff)} (${sign(ch.low)} to ${sign(ch.high)})`;
+  const size = (v) => {
+    if (!percent) return charts.grouped(v);
+    const pts = v * 100;
+    return pts !== 0 && pts < 0.01 ? pts.toPrecision(2) : pts.toFixed(2);
+  };
+  const sign = (v) => (v > 0 ? "+" : v < 0 ? "−" : "±") + size(Math.abs(v));
+  return `${sign(ch.diff)}${percent ? " pts" : ""} (${sign(ch.low)} to ${sign(ch.high)})`;
 }
 
 function findChange(a, file, row, metric) {
