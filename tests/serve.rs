@@ -222,7 +222,10 @@ fn serve_answers_as_muster_run_with_the_same_values() {
     );
     assert!(lo < d && d < hi && d != 0.0, "{mean}");
     let headline = a["headline"][0].as_str().unwrap();
-    assert!(headline.starts_with("In 20,000 trials"), "{headline}");
+    assert!(
+        headline.starts_with("In 20,000 simulated years"),
+        "{headline}"
+    );
 }
 
 #[test]

@@ -1,18 +1,19 @@
-//! What the page draws after a run: the headline, the result tables the
-//! page shows (as the CSV text `muster run` writes, so the numbers are the
-//! same to the last digit), and the change from the file's own answer
-//! with its 95% interval, as `muster compare` computes it.
+//! What the page draws after a run: the headline `muster run` prints, the
+//! result tables the page shows (as the CSV text `muster run` writes, so
+//! the numbers are the same to the last digit), and the change from the
+//! file's own answer with its 95% interval, as `muster compare` computes it.
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::headline::headline;
-use crate::app::compare::{self, Run};
+use crate::app::compare::{self, Csv, Run};
+use crate::output::headline::headline;
 use crate::output::run_record::RunRecord;
 use crate::scenario::Scenario;
+use crate::stats::facts::Facts;
 use crate::stats::results::{self, Table};
 use crate::stats::tally::Tally;
-use crate::whatif::significance::proportions;
+use crate::whatif::metric::Metric;
 
 /// The tables the page shows.
 const SHOWN: [&str; 5] = [
@@ -47,47 +48,72 @@ fn table_json(t: &Table) -> Value {
 }
 
 /// What `muster compare` reads of a result folder, from the tables of a
-/// run of `trials` trials.
+/// run.
 fn as_run(tables: &[Table], rec: RunRecord) -> Run {
     let find = |name: &str| tables.iter().find(|t| t.file == name);
-    let text =
-        |r: &[crate::stats::table::Cell], i: usize| r.get(i).map_or(String::new(), |c| c.text());
-    let summary = find("summary.csv").map_or(Vec::new(), |t| {
+    let text = |t: &Table| -> Vec<Vec<String>> {
         t.rows
             .iter()
-            .map(|r| (text(r, 0), [text(r, 1), text(r, 2), text(r, 3)]))
+            .map(|r| r.iter().map(|c| c.text()).collect())
+            .collect()
+    };
+    let summary = find("summary.csv").map_or(Vec::new(), |t| {
+        text(t)
+            .into_iter()
+            .map(|r| (r[0].clone(), [r[1].clone(), r[2].clone(), r[3].clone()]))
             .collect()
     });
     let contributors = find("contributors.csv").map_or(Vec::new(), |t| {
-        t.rows
-            .iter()
+        text(t)
+            .into_iter()
             .map(|r| {
                 let cells = t
                     .header
                     .iter()
-                    .enumerate()
-                    .map(|(i, h)| (h.to_string(), text(r, i)))
+                    .map(|h| h.to_string())
+                    .zip(r.clone())
                     .collect();
-                (text(r, 0), cells)
+                (r[0].clone(), cells)
             })
             .collect()
+    });
+    let milestones = find("milestones.csv").map(|t| Csv {
+        header: t.header.iter().map(|h| h.to_string()).collect(),
+        rows: text(t),
     });
     Run {
         dir: Default::default(),
         rec,
         summary,
         contributors,
+        milestones,
     }
 }
 
 /// The changes from `base` (the file's own answer) to `now`, both runs of
-/// the same trial count: `muster compare`'s differences for the summary and
-/// the contributors, and the same test of two proportions for each
-/// milestone's chance.
-pub fn changes(now: &[Table], base: &[Table], rec: &RunRecord) -> Vec<Change> {
+/// the same trial count, as `muster compare` computes them: the summary
+/// and the contributors, and each milestone's chance (`--metric
+/// p_reached:N`).
+pub fn changes(s: &Scenario, now: &[Table], base: &[Table], rec: &RunRecord) -> Vec<Change> {
     let a = as_run(now, rec.clone());
     let b = as_run(base, rec.clone());
-    let mut out: Vec<Change> = compare::lines(&a, &b)
+    let mut lines = compare::lines(&a, &b, &Metric::PSuccess).unwrap_or_default();
+    for &level in &s.milestones {
+        let metric = Metric::Reached {
+            level,
+            by_tenths: None,
+        };
+        if let Ok(mut l) = compare::lines(&a, &b, &metric)
+            && !l.is_empty()
+            && l[0].file == "milestones.csv"
+        {
+            let mut first = l.swap_remove(0);
+            first.contributor = level.to_string();
+            first.metric = "p_reached".into();
+            lines.push(first);
+        }
+    }
+    lines
         .into_iter()
         .filter_map(|l| {
             let r = l.result?;
@@ -100,31 +126,7 @@ pub fn changes(now: &[Table], base: &[Table], rec: &RunRecord) -> Vec<Change> {
                 high: r.high,
             })
         })
-        .collect();
-    let milestones = |ts: &[Table]| -> Vec<(String, f64)> {
-        ts.iter()
-            .find(|t| t.file == "milestones.csv")
-            .map_or(Vec::new(), |t| {
-                t.rows
-                    .iter()
-                    .filter_map(|r| Some((r.first()?.text(), r.get(1)?.as_f64()?)))
-                    .collect()
-            })
-    };
-    let n = rec.trials;
-    for ((level, pa), (_, pb)) in milestones(now).into_iter().zip(milestones(base)) {
-        if let Some(d) = proportions(pa, n, pb, n) {
-            out.push(Change {
-                file: "milestones.csv".into(),
-                row: level,
-                metric: "p_reached".into(),
-                diff: d.diff,
-                low: d.low,
-                high: d.high,
-            });
-        }
-    }
-    out
+        .collect()
 }
 
 /// The page's answer for a run of `s` whose counts are `t`; `base` holds
@@ -136,14 +138,14 @@ pub fn answer(s: &Scenario, t: &Tally, base: Option<&[Table]>, rec: &RunRecord) 
         .filter(|t| SHOWN.contains(&t.file))
         .map(|t| (t.file.trim_end_matches(".csv").to_string(), table_json(t)))
         .collect();
-    let changes = base.map_or(Vec::new(), |b| changes(&tables, b, rec));
+    let changes = base.map_or(Vec::new(), |b| changes(s, &tables, b, rec));
     json!({
         "trials": t.trials,
         "seed": rec.seed,
         "target": s.target,
         "horizon_months": s.horizon_months,
         "milestones": s.milestones,
-        "headline": headline(s, t),
+        "headline": headline(&Facts::of_run(s, t)),
         "tables": shown,
         "changes": changes,
     })
@@ -196,12 +198,12 @@ mod tests {
     fn the_same_run_changes_nothing_and_a_change_shows() {
         let (s, t) = run(&[]);
         let base = results::tables(&s, &t);
-        let same = changes(&base, &base, &rec());
+        let same = changes(&s, &base, &base, &rec());
         assert!(same.iter().any(|c| c.metric == "mean_personnel"));
         assert!(same.iter().all(|c| c.diff == 0.0));
         let (s2, t2) = run(&["contributors.Indonesia.veto=1"]);
         let now = results::tables(&s2, &t2);
-        let ch = changes(&now, &base, &rec());
+        let ch = changes(&s2, &now, &base, &rec());
         let mean = ch.iter().find(|c| c.metric == "mean_personnel").unwrap();
         assert!(mean.high < 0.0, "{mean:?}");
         let joined = ch
@@ -209,14 +211,15 @@ mod tests {
             .find(|c| c.row == "Indonesia" && c.metric == "p_joined")
             .unwrap();
         assert!(joined.diff < -0.1, "{joined:?}");
-        assert!(ch.iter().any(|c| c.file == "milestones.csv"));
+        let first = ch.iter().find(|c| c.file == "milestones.csv").unwrap();
+        assert_eq!(
+            (first.row.as_str(), first.metric.as_str()),
+            ("2500", "p_reached")
+        );
+        assert!(first.high < 0.0, "{first:?}");
         let a = answer(&s2, &t2, Some(&base), &rec());
         assert_eq!(a["tables"]["summary"]["header"][0], "metric");
-        assert!(
-            a["headline"][0]
-                .as_str()
-                .unwrap()
-                .starts_with("In 20,000 trials")
-        );
+        let h = a["headline"][0].as_str().unwrap();
+        assert!(h.starts_with("In 20,000 simulated years"), "{h}");
     }
 }

@@ -9,7 +9,6 @@ pub mod api;
 pub mod command;
 pub mod controls;
 pub mod guard;
-pub mod headline;
 pub mod page;
 pub mod runner;
 pub mod save;
