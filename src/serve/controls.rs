@@ -100,7 +100,7 @@ fn quantity(quantity_key: &str, largest: f64) -> (&'static str, Range) {
         ),
         "delivery" => (
             "share",
-            Range(0.0, (1.5 * largest).max(1.0).min(MAX_DELIVERY), 0.01),
+            Range(0.0, (1.5 * largest).clamp(1.0, MAX_DELIVERY), 0.01),
         ),
         "target" | "roles" => (
             "people",
@@ -108,11 +108,11 @@ fn quantity(quantity_key: &str, largest: f64) -> (&'static str, Range) {
         ),
         "horizon_months" => (
             "months",
-            Range(0.5, (2.0 * largest).max(24.0).min(MAX_MONTHS), 0.5),
+            Range(0.5, (2.0 * largest).clamp(24.0, MAX_MONTHS), 0.5),
         ),
         _ => (
             "months",
-            Range(0.0, (2.0 * largest).max(12.0).min(MAX_MONTHS), 0.1),
+            Range(0.0, (2.0 * largest).clamp(12.0, MAX_MONTHS), 0.1),
         ),
     }
 }

@@ -55,7 +55,7 @@ fn serve_load_twenty_pages_moving_controls() {
                 let mut seq = 0u64;
                 while Instant::now() < deadline {
                     let key = keys[(rng.next() % keys.len() as u64) as usize];
-                    let bad = rng.next() % 10 == 0;
+                    let bad = rng.next().is_multiple_of(10);
                     let burst = 1 + rng.next() % 3;
                     let started = Instant::now();
                     let sent: Vec<_> = (0..burst)
