@@ -27,6 +27,7 @@ const shot = process.env.SCREENSHOT || "/tmp/muster-serve.png";
 const work = mkdtempSync(join(tmpdir(), "muster-serve-test-"));
 const children = [];
 let done = false;
+let chrome = null;
 const fail = async (message) => {
   console.error(`serve-browser-test: ${message}`);
   done = true;
@@ -34,15 +35,24 @@ const fail = async (message) => {
   process.exit(1);
 };
 async function cleanup() {
+  // Chromium closed as a user would, so that its helpers go too; killed if it will not.
+  if (chrome && chrome.exitCode === null && chrome.signalCode === null) {
+    const gone = new Promise((resolve) => chrome.once("exit", resolve));
+    chrome.stdio[3].write(JSON.stringify({ id: 999999, method: "Browser.close" }) + "\0");
+    await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  }
   for (const c of children) {
     if (c.exitCode === null && c.signalCode === null) {
       const gone = new Promise((resolve) => c.once("exit", resolve));
       c.kill("SIGKILL");
-      // Chromium writes to its profile until it is gone.
       await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     }
   }
-  rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  try {
+    rmSync(work, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+  } catch (e) {
+    console.error(`serve-browser-test: could not remove ${work}: ${e.message}`);
+  }
 }
 setTimeout(() => fail("timed out after 10 minutes"), 600_000).unref();
 
@@ -61,7 +71,7 @@ const url = await new Promise((resolve, reject) => {
 const scenarioInfo = await (await fetch(`${url}api/scenario`)).json();
 
 // Chromium, spoken to over fds 3 (commands) and 4 (answers and events).
-const chrome = spawn("/usr/bin/chromium", [
+chrome = spawn("/usr/bin/chromium", [
   "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--disable-quic", "--hide-scrollbars",
   `--user-data-dir=${join(work, "profile")}`, "--remote-debugging-pipe", "about:blank",
@@ -163,8 +173,11 @@ for (let i = 0; asked.size < moves + 1 && i < moves * 4; i++) {
   asked.add(v);
 }
 const timings = (await evaluate("window.muster.timings")).slice(start);
-const sorted = [...timings].sort((a, b) => a - b);
-const median = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
+const middle = (xs) => { const v = [...xs].sort((a, b) => a - b); return v.length ? v[Math.floor((v.length - 1) / 2)] : NaN; };
+const median = middle(timings);
+const serverTimes = (await evaluate("window.muster.server")).slice(start);
+const serverRun = middle(serverTimes.map((t) => t.run));
+const serverAnswer = middle(serverTimes.map((t) => t.answer));
 
 // A bad value: refused beside its control; the answer stays.
 const kept = await headline();
@@ -183,6 +196,6 @@ await waitFor(`document.getElementById('headline').textContent.startsWith("In ${
 const png = await page("Page.captureScreenshot", { format: "png" });
 writeFileSync(shot, Buffer.from(png.data, "base64"));
 done = true;
-console.log(JSON.stringify({ scenario, key, value, headline: after, trials: scenarioInfo.trials, moves: timings.length, median_ms: Math.round(median), timings_ms: timings.map(Math.round), refused: message, screenshot: shot }));
+console.log(JSON.stringify({ scenario, key, value, headline: after, trials: scenarioInfo.trials, moves: timings.length, median_ms: Math.round(median), median_server_run_ms: Math.round(serverRun), median_server_answer_ms: Math.round(serverAnswer), timings_ms: timings.map(Math.round), refused: message, screenshot: shot }));
 await cleanup();
 process.exit(0);

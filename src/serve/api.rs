@@ -191,12 +191,19 @@ impl Api {
         let trials = self.trials(ask);
         let base = self.base(trials);
         let client = ask.client.as_deref().map(|c| (c, ask.seq.unwrap_or(0)));
+        let started = std::time::Instant::now();
         let Some(t) = self.tally(client, &expanded, &s, trials) else {
             return Reply::ok(json!({ "superseded": true, "seq": ask.seq }));
         };
         let inputs = self.session.inputs(&expanded, s.clone());
         let rec = pipeline::record(&inputs, &self.session.settings(trials), trials, None);
+        let ran = started.elapsed();
         let mut body = answer(&s, &t, base.as_deref().map(|b| b.as_slice()), &rec);
+        // Where the time went: waiting and simulating, then the answer.
+        body["server_ms"] = json!({
+            "run": ran.as_secs_f64() * 1000.0,
+            "answer": (started.elapsed() - ran).as_secs_f64() * 1000.0,
+        });
         body["seq"] = json!(ask.seq);
         body["overrides"] = json!(expanded);
         body["command"] = json!(self.command(&expanded, &s, trials));

@@ -27,8 +27,9 @@ const state = {
   own: null, // the file's own answer at the current precision
   answer: null,
 };
-// What a test reads: time from a change to its answer drawn (ms), answers drawn.
-window.muster = { timings: [], drawn: 0, refused: 0 };
+// What a test reads: time from a change to its answer drawn (ms), the
+// server's share of it, answers drawn, values refused.
+window.muster = { timings: [], server: [], drawn: 0, refused: 0 };
 
 function status(text, error) {
   $("status").textContent = text;
@@ -79,7 +80,10 @@ async function run() {
     clearMessages();
     draw(r.body);
     requestAnimationFrame(() => setTimeout(() => {
-      if (start !== null) window.muster.timings.push(performance.now() - start);
+      if (start !== null) {
+        window.muster.timings.push(performance.now() - start);
+        window.muster.server.push(r.body.server_ms);
+      }
       window.muster.drawn++;
     }, 0));
     status(`${charts.grouped(r.body.trials)} trials, seed ${r.body.seed}` + (state.overrides.size ? `, ${state.overrides.size} input(s) moved` : ", the file as it is"));
