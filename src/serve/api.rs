@@ -184,6 +184,7 @@ impl Api {
     }
 
     fn run(&self, ask: &Ask) -> Reply {
+        let asked = std::time::Instant::now();
         let (expanded, s) = match self.session.load(&ask.overrides) {
             Ok(x) => x,
             Err(r) => return Reply::refused(r),
@@ -199,8 +200,10 @@ impl Api {
         let rec = pipeline::record(&inputs, &self.session.settings(trials), trials, None);
         let ran = started.elapsed();
         let mut body = answer(&s, &t, base.as_deref().map(|b| b.as_slice()), &rec);
-        // Where the time went: waiting and simulating, then the answer.
+        // Where the time went: loading the overrides, waiting and
+        // simulating, then the answer.
         body["server_ms"] = json!({
+            "load": (started - asked).as_secs_f64() * 1000.0,
             "run": ran.as_secs_f64() * 1000.0,
             "answer": (started.elapsed() - ran).as_secs_f64() * 1000.0,
         });

@@ -69,6 +69,7 @@ async function run() {
     return;
   }
   state.inFlight--;
+  const received = performance.now();
   if (state.inFlight === 0) document.body.classList.remove("busy");
   if (r.status === 422) {
     refuse(r.body.key || key, r.body.error);
@@ -82,7 +83,7 @@ async function run() {
     requestAnimationFrame(() => setTimeout(() => {
       if (start !== null) {
         window.muster.timings.push(performance.now() - start);
-        window.muster.server.push(r.body.server_ms);
+        window.muster.server.push({ ...r.body.server_ms, received: received - start, drawn: performance.now() - received });
       }
       window.muster.drawn++;
     }, 0));
