@@ -299,6 +299,16 @@ fn make(
         _ => seg.last().map_or("", String::as_str),
     };
     match value {
+        // A role in its table form, `{ minimum = N, sources = [...] }`.
+        toml::Value::Table(t) if seg[0] == "roles" => t
+            .get("minimum")
+            .and_then(num)
+            .map(|x| {
+                let (unit, r) = quantity("roles", x);
+                Control::slider(format!("{name}.minimum"), label, unit, x, r)
+            })
+            .into_iter()
+            .collect(),
         toml::Value::Table(t) if t.contains_key("dist") => {
             let mut params: Vec<(&String, f64)> = t
                 .iter()
@@ -457,6 +467,20 @@ mod tests {
         assert_eq!(month.label, "change 1 (to full): month: mode");
         assert_eq!(find(&g, "roles.security").unit, "people");
         assert_eq!(find(&g, "scenario.target").value, "20000");
+    }
+
+    #[test]
+    fn a_role_in_its_table_form_has_its_minimum_moved() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let text = text.replacen("\nsecurity = 5000", "\nsecurity = { minimum = 5000 }", 1);
+        let s = crate::scenario::parse_scenario(&text, "t.toml", &[]).unwrap();
+        let g = controls(&s, &text);
+        let c = find(&g, "roles.security.minimum");
+        assert_eq!(
+            (c.value.as_str(), c.label.as_str()),
+            ("5000", "security minimum")
+        );
     }
 
     #[test]
