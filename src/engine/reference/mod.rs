@@ -20,8 +20,9 @@ use crate::stats::results::exceedance_step;
 use crate::stats::tally::{Tally, bump};
 use draws::TrialDraws;
 pub use draws::{Compiled, Happened};
+use moment::present;
 pub use play::{Event, Point, Stint, Why};
-use play::{Moment, Story, at_horizon, play, sum_of};
+use play::{Moment, Story, at_horizon, play};
 use std::ops::Range;
 pub use trace::{StartDraws, Trace, trace};
 
@@ -112,11 +113,6 @@ fn tally_trial(s: &Scenario, c: &Compiled, d: &TrialDraws, story: &Story, tally:
     tally.personnel_sq += u128::from(total) * u128::from(total);
     bump(&mut tally.histogram, total as usize, 1);
 
-    let deployed: Vec<u64> = story
-        .fates
-        .iter()
-        .map(|f| f.joining.map_or(0, |j| j.deployed))
-        .collect();
     let at_h = at_horizon(s, story);
     let mut reasons = Vec::new();
     for (i, f) in story.fates.iter().enumerate() {
@@ -124,9 +120,7 @@ fn tally_trial(s: &Scenario, c: &Compiled, d: &TrialDraws, story: &Story, tally:
         if f.member {
             ct.joined += 1;
             ct.joined_success += u64::from(success);
-            if in_theatre >> i & 1 == 1 {
-                ct.arrived_sum += deployed[i];
-            }
+            ct.arrived_sum += present(&story.fates, story.horizon, 1 << i);
         }
         // Pivotal: the whole trial, replayed with it never willing, fails.
         if success && f.ever && !play(s, c, d, Some(i)).success(s.target) {
@@ -156,10 +150,9 @@ fn tally_trial(s: &Scenario, c: &Compiled, d: &TrialDraws, story: &Story, tally:
         }
     }
     for (r, role) in s.roles.iter().enumerate() {
-        let accepting = (0..s.contributors.len())
-            .filter(|&i| s.contributors[i].roles.contains(&r))
-            .fold(0u64, |m, i| m | 1 << i);
-        let a = sum_of(&deployed, in_theatre & accepting);
+        // The set of role r alone (`role_sets` counts sets in binary from 1).
+        let accepting = c.role_sets[(1 << r) - 1].accepting;
+        let a = present(&story.fates, story.horizon, accepting);
         tally.roles[r].met += u64::from(a >= role.minimum);
         tally.roles[r].available_sum += a;
     }

@@ -156,6 +156,16 @@ impl Moment<'_> {
     }
 }
 
+/// Personnel in theatre at `t` of the contributors in `set` (bit i; people).
+pub fn present(fates: &[Fate], t: f64, set: u64) -> u64 {
+    fates
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| set >> i & 1 == 1 && f.in_theatre(t))
+        .filter_map(|(_, f)| f.joining.map(|j| j.deployed))
+        .sum()
+}
+
 /// A set as bits: bit i for the i-th flag.
 pub fn bits(flags: impl Iterator<Item = bool>) -> u64 {
     flags.enumerate().fold(0, |m, (i, b)| m | u64::from(b) << i)

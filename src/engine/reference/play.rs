@@ -4,8 +4,8 @@
 //! leaves and nothing changes: one negotiation at month 0, then arrivals.
 
 use super::draws::{Compiled, TrialDraws};
-use super::moment::bits;
 pub use super::moment::{Drawn, Fate, Ground, Joining, Moment, Why};
+use super::moment::{bits, present};
 use crate::engine::sample::whole;
 use crate::limits::MAX_DECISION_TIMES;
 use crate::scenario::{OnUnmet, Scenario};
@@ -364,14 +364,7 @@ impl Play<'_> {
 
     /// The force now.
     fn point(&self) -> Point {
-        let present = |set: u64| -> u64 {
-            self.fates
-                .iter()
-                .enumerate()
-                .filter(|(i, f)| set >> i & 1 == 1 && f.in_theatre(self.t))
-                .filter_map(|(_, f)| f.joining.map(|j| j.deployed))
-                .sum()
-        };
+        let present = |set: u64| present(&self.fates, self.t, set);
         Point {
             t: self.t,
             personnel: present(u64::MAX),
@@ -382,14 +375,6 @@ impl Play<'_> {
                 .all(|rs| rs.demand <= present(rs.accepting)),
         }
     }
-}
-
-/// The sum of `values[i]` over the members of `set`.
-pub fn sum_of(values: &[u64], set: u64) -> u64 {
-    (0..values.len())
-        .filter(|&i| set >> i & 1 == 1)
-        .map(|i| values[i])
-        .sum()
 }
 
 /// Everyone at the horizon, against the coalition there (for the
