@@ -8,7 +8,7 @@ use crate::util::{ok_in, repo, temp_dir};
 fn frozen_forecasts_reproduce_and_grade() {
     let root = repo();
     let dir = temp_dir();
-    for stem in ["gaza_isf_2025-11", "gaza_isf_2026-07"] {
+    for stem in ["gaza_isf_2025-11", "gaza_isf_2026-07", "haiti_gsf_2025-09"] {
         let out = dir.path().join(stem);
         let file = root.join("forecasts").join(format!("{stem}.toml"));
         ok_in(
@@ -31,10 +31,25 @@ fn frozen_forecasts_reproduce_and_grade() {
             }
         }
     }
+    let gaza = score(&root, "gaza_isf_2025-11");
+    assert!(
+        gaza.contains("7.4"),
+        "the record of month 7.4 is graded: {gaza}"
+    );
+    let haiti = score(&root, "haiti_gsf_2025-09");
+    assert!(
+        haiti.contains("2.3") && haiti.contains("980"),
+        "the record of month 2.3 (980 personnel) is graded: {haiti}"
+    );
+}
+
+/// `muster score` of a forecast's frozen results against its outcomes,
+/// with every precedent's outcomes as the baselines' others.
+fn score(root: &std::path::Path, stem: &str) -> String {
     let mut args = vec![
         "score".to_string(),
-        "forecasts/runs/gaza_isf_2025-11".into(),
-        "forecasts/gaza_isf_2025-11.outcomes.toml".into(),
+        format!("forecasts/runs/{stem}"),
+        format!("forecasts/{stem}.outcomes.toml"),
     ];
     let mut others: Vec<_> = std::fs::read_dir(root.join("precedents"))
         .unwrap()
@@ -47,9 +62,5 @@ fn frozen_forecasts_reproduce_and_grade() {
         args.push(p.to_string_lossy().into_owned());
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let text = ok_in(&root, &args);
-    assert!(
-        text.contains("7.4"),
-        "the record of month 7.4 is graded: {text}"
-    );
+    ok_in(root, &args)
 }

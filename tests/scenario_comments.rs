@@ -1,7 +1,8 @@
 //! The shipped scenarios are documents as much as inputs: every number in
-//! them must say where it comes from. This test holds each `scenarios/*.toml`
-//! and each `precedents/*.toml` (scenarios, outcomes, shared assumptions)
-//! to three rules: a header comment block at the top, at least one comment
+//! them must say where it comes from. This test holds each `scenarios/*.toml`,
+//! each `precedents/*.toml` (scenarios, outcomes, shared assumptions) and
+//! each `forecasts/*.toml` (frozen forecasts and their outcomes) to three
+//! rules: a header comment block at the top, at least one comment
 //! line in every `[[contributors]]` block, and a `#` comment on (or directly
 //! above) every line that assigns a number.
 
@@ -11,8 +12,18 @@ use std::path::{Path, PathBuf};
 /// Header comment lines a scenario must start with.
 const MIN_HEADER_LINES: usize = 2;
 
+/// Frozen files written before this rule covered them, which still break it
+/// and may not be edited here: their problems are reported as known, and the
+/// test fails once one of them passes, so that it leaves this list.
+const KNOWN_UNDOCUMENTED: [&str; 1] = ["forecasts/gaza_isf_2025-11.outcomes.toml"];
+
+fn is_known_undocumented(path: &Path) -> bool {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    KNOWN_UNDOCUMENTED.iter().any(|k| path == root.join(k))
+}
+
 fn scenario_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = ["scenarios", "precedents"]
+    let mut files: Vec<PathBuf> = ["scenarios", "precedents", "forecasts"]
         .iter()
         .flat_map(|d| {
             let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(d);
@@ -151,7 +162,27 @@ fn every_scenario_documents_its_numbers() {
             .any(|f| f.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("precedents"))),
         "no precedents/*.toml found"
     );
-    let problems: Vec<String> = files.iter().flat_map(|f| check(f)).collect();
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("forecasts"))),
+        "no forecasts/*.toml found"
+    );
+    let (known, checked): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        files.iter().partition(|f| is_known_undocumented(f));
+    assert_eq!(
+        known.len(),
+        KNOWN_UNDOCUMENTED.len(),
+        "a file of KNOWN_UNDOCUMENTED is missing"
+    );
+    for f in known {
+        assert!(
+            !check(f).is_empty(),
+            "{} now documents its numbers: remove it from KNOWN_UNDOCUMENTED",
+            f.display()
+        );
+    }
+    let problems: Vec<String> = checked.iter().flat_map(|f| check(f)).collect();
     assert!(
         problems.is_empty(),
         "{} problem(s) in the scenario comments:\n{}",
