@@ -12,16 +12,6 @@ use std::path::{Path, PathBuf};
 /// Header comment lines a scenario must start with.
 const MIN_HEADER_LINES: usize = 2;
 
-/// Frozen files written before this rule covered them, which still break it
-/// and may not be edited here: their problems are reported as known, and the
-/// test fails once one of them passes, so that it leaves this list.
-const KNOWN_UNDOCUMENTED: [&str; 1] = ["forecasts/gaza_isf_2025-11.outcomes.toml"];
-
-fn is_known_undocumented(path: &Path) -> bool {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    KNOWN_UNDOCUMENTED.iter().any(|k| path == root.join(k))
-}
-
 fn scenario_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = ["scenarios", "precedents", "forecasts"]
         .iter()
@@ -168,21 +158,7 @@ fn every_scenario_documents_its_numbers() {
             .any(|f| f.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("forecasts"))),
         "no forecasts/*.toml found"
     );
-    let (known, checked): (Vec<&PathBuf>, Vec<&PathBuf>) =
-        files.iter().partition(|f| is_known_undocumented(f));
-    assert_eq!(
-        known.len(),
-        KNOWN_UNDOCUMENTED.len(),
-        "a file of KNOWN_UNDOCUMENTED is missing"
-    );
-    for f in known {
-        assert!(
-            !check(f).is_empty(),
-            "{} now documents its numbers: remove it from KNOWN_UNDOCUMENTED",
-            f.display()
-        );
-    }
-    let problems: Vec<String> = checked.iter().flat_map(|f| check(f)).collect();
+    let problems: Vec<String> = files.iter().flat_map(|f| check(f)).collect();
     assert!(
         problems.is_empty(),
         "{} problem(s) in the scenario comments:\n{}",
