@@ -445,7 +445,7 @@ mod tests {
             ("slider", "0.85", 1.0)
         );
         let mode = find(&g, "contributors.Indonesia.troops.mode");
-        assert_eq!((mode.unit, mode.value.as_str()), ("people", "8000"));
+        assert_eq!((mode.unit, mode.value.as_str()), ("people", "20000"));
         assert_eq!(mode.max, 40000.0);
         let egypt = find(&g, "contributors.Egypt.p_join.partial");
         assert_eq!(egypt.label, "p_join | ceasefire = partial");
