@@ -4,7 +4,8 @@
 # its outcomes file with `muster score --csv` (the model and the two
 # leave-one-out baselines), reads what `muster check` says of each file's
 # sources, and writes the page: the summary by set (fitted on, tested on),
-# a table per precedent and the misses.
+# a table per precedent and the misses, and the grades so far of the
+# register of live forecasts (forecasts/).
 #
 # usage: scripts/backtests.sh            (writes docs/backtests.md)
 #        scripts/backtests.sh --stdout   (prints the page instead)
@@ -200,6 +201,31 @@ What the comparison cannot show:
   ratio are built from the other precedents' outcomes (leave-one-out), so
   they know, as the model does not, how such efforts went in general.
 
+EOF
+  echo "## The register of live forecasts, graded so far"
+  echo
+  cat <<'EOF'
+The forecasts in `forecasts/` are graded the same way, from their frozen
+result folders, against what is on record so far (the baselines are built
+from all sixteen precedents). A month or two of records is not a score:
+these rows say how each forecast stands, not how good the model is. The
+Gaza file of November 2025 was written after its date from sources of the
+date only, by someone who knew that no troops had arrived, so its row is
+the weakest evidence of all.
+
+| forecast | month | on record (share) | CRPS: model | base rate | pledges x ratio |
+|---|---|---|---|---|---|
+EOF
+  others=()
+  for f in precedents/*.outcomes.toml; do others+=(--others "$f"); done
+  for outcomes in forecasts/*.outcomes.toml; do
+    stem=$(basename "$outcomes" .outcomes.toml)
+    "$BIN" score "forecasts/runs/$stem" "$outcomes" "${others[@]}" --csv |
+      tail -n +2 | sed -E 's/^("[^"]*"|[^,]*),//' |
+      awk -F, -v s="$stem" '$1 == "crps" { printf "| `%s` | %s | %.2f | %.3f | %.3f | %.3f |\n", s, $2, $4, $5, $6, $7 }'
+  done
+  echo
+  cat <<'EOF'
 ## Reproducing the numbers
 
 ```sh
