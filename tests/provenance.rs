@@ -259,3 +259,36 @@ fn too_many_sources_are_refused() {
     assert_eq!(e.key_path, "sources[1000]");
     assert!(e.message.contains("at most 1000"), "{e}");
 }
+
+/// Every shipped scenario that forecasts (the Gaza files, the precedents,
+/// the register) is written as of a date, and loading it enforces that date:
+/// no entry cites a later or undated source unless marked hindsight. The
+/// tutorial is a teaching example, not a forecast, and says so.
+#[test]
+fn every_shipped_forecast_keeps_its_date() {
+    let root = crate::util::repo();
+    let mut checked = 0;
+    for dir in ["scenarios", "precedents", "forecasts"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let skip = name == "tutorial.toml" || name == "shared.toml";
+            if skip || !name.ends_with(".toml") || name.ends_with(".outcomes.toml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let s = parse_scenario(&text, &name, &[])
+                .unwrap_or_else(|e| panic!("{dir}/{name}: {}", e.message));
+            assert!(
+                s.provenance.as_of.is_some(),
+                "{dir}/{name} has no [scenario] as_of, so its sources' dates are not checked"
+            );
+            assert!(
+                !s.provenance.sources.is_empty(),
+                "{dir}/{name} lists no [[sources]]"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 16 + 2 + 3, "only {checked} dated scenarios found");
+}
