@@ -259,8 +259,14 @@ function pct(text) {
   if (text === "") return "–";
   const v = Number(text);
   if (v === 0) return "0%";
-  if (v > 0 && v < 0.001) return `${(v * 100).toPrecision(2)}%`;
+  if (v > 0 && v < 0.01) return `${(v * 100).toPrecision(2)}%`;
   return `${(v * 100).toFixed(1)}%`;
+}
+
+// A rare probability read as the count of trials it rests on.
+function count(text, trials) {
+  const v = Number(text);
+  return `${charts.grouped(Math.round(v * trials))} in ${charts.grouped(trials)} trials`;
 }
 
 function draw(a) {
@@ -283,6 +289,7 @@ function draw(a) {
     const box = el("div", { class: "figure", id: `figure-${metric}`, "data-value": row[1] });
     box.append(el("div", { class: "what" }, what));
     box.append(el("div", { class: "value" }, percent ? pct(row[1]) : charts.grouped(Number(row[1]))));
+    if (percent && Number(row[1]) < 0.01) box.append(el("div", { class: "change" }, count(row[1], a.trials)));
     if (row[2] !== "") box.append(el("div", { class: "change" }, `95%: ${percent ? pct(row[2]) : charts.grouped(Number(row[2]))} to ${percent ? pct(row[3]) : charts.grouped(Number(row[3]))}`));
     const ch = changeNode(findChange(a, "summary.csv", "", metric), percent);
     if (ch.textContent) ch.textContent = `change from the file's own: ${ch.textContent}`;
