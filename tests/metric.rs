@@ -614,3 +614,33 @@ lead_months = 2
     let (_, rows) = sweep(d, "contributors.A.p_join=1", "p_reached:1000@1.9", &[]);
     assert_eq!(rows[0][2], "0");
 }
+
+/// Beside another metric, a sweep's table shows a rare P(success) as the
+/// count of trials it rests on, the CSV keeps the number.
+#[test]
+fn a_sweep_shows_a_rare_success_as_a_count() {
+    let dir = folder();
+    let out = ok(
+        dir.path(),
+        &[
+            "sweep",
+            "one.toml",
+            "--vary",
+            "contributors.A.p_join=0.002,0.5",
+            "--metric",
+            "mean_personnel",
+            "--out",
+            "s.csv",
+            "--force",
+        ],
+    );
+    let (header, rows) = read_csv(&dir.path().join("s.csv"));
+    let p = col(&header, "p_success");
+    let k = (rows[0][p].parse::<f64>().unwrap() * TRIALS).round() as u64;
+    assert!(k > 0 && k < 200, "a rare success: {k} trials");
+    assert!(
+        out.contains(&format!("{k} in 20,000")),
+        "the table counts the rare success: {out}"
+    );
+    assert!(!out.contains(&format!("{} in 20,000", rows[1][p])), "{out}");
+}

@@ -290,5 +290,8 @@ fn every_shipped_forecast_keeps_its_date() {
             checked += 1;
         }
     }
-    assert!(checked >= 16 + 2 + 3, "only {checked} dated scenarios found");
+    assert!(
+        checked >= 16 + 2 + 3,
+        "only {checked} dated scenarios found"
+    );
 }

@@ -337,7 +337,7 @@ fn print_rows(
     };
     let lw = label.chars().count().max(10);
     let extra = if chosen.is_some() {
-        format!("  {:>10}", "P(success)")
+        format!("  {:>16}", "P(success)")
     } else {
         String::new()
     };
@@ -368,7 +368,10 @@ fn print_rows(
             && [value, low, high].iter().any(|c| c.is_empty());
         let ci = format!("{} to {}", show(low), show(high));
         let extra = if chosen.is_some() {
-            format!("  {:>10}", num(&row[lead]))
+            // A rare success as the count of trials it rests on.
+            let p = row[lead].parse::<f64>().ok();
+            let cell = p.map_or("-".into(), |p| crate::output::words::prob(p, st.trials));
+            format!("  {cell:>16}")
         } else {
             String::new()
         };
