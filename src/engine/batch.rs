@@ -103,6 +103,14 @@ fn run_batch_body(
         sc.arrived[t] = sc.joined[t] & !sc.late[t];
     }
     sum_arrivals(s, plan, len, sc);
+    if !s.roles.is_empty() {
+        let (sums, supply, met) = (
+            &sc.group_sums,
+            &mut sc.supply[..len],
+            &mut sc.roles_met[..len],
+        );
+        plan.roles.tally_columns(s, sums, BATCH, supply, met, tally);
+    }
     for t in 0..len {
         tally_trial(s, plan, t, sc, tally);
     }

@@ -5,11 +5,11 @@
 //! contributors whose clauses read only conditions, per joint condition
 //! state; for those with too many clauses for bit masks, trial by trial.
 
-use super::bitcount::{MaskCounts, count_bits};
+use super::bitcount::count_bits;
 use super::eligibility::condition_fails;
 use super::negotiation::committed_others;
 use super::plan::Plan;
-use super::scratch::Scratch;
+use super::scratch::{Scratch, bit_mask};
 use crate::scenario::Scenario;
 use crate::stats::tally::{ContributorTally, Tally};
 
@@ -58,7 +58,21 @@ pub(super) fn tally_batch(
         count_bits(late, n, &mut joined_late_n);
     }
     let by_world: Vec<[[u64; 64]; 2]> = sc.world_counts.iter_mut().map(|c| c.take()).collect();
-    let sc = &*sc;
+    let (mut reasons, mut firsts) = (
+        std::mem::take(&mut sc.reasons),
+        std::mem::take(&mut sc.firsts),
+    );
+    // Pledged personnel of the joined contributors, for clauses that read
+    // `committed` (each takes its own pledge away).
+    let mut committed = std::mem::take(&mut sc.supply);
+    if plan.paths.blocker_masks && plan.contributors.iter().any(|c| c.reads_committed) {
+        committed[..len].fill(0);
+        for (j, pledge) in sc.pledge.iter().enumerate() {
+            for ((sum, p), joined) in committed[..len].iter_mut().zip(&pledge[..len]).zip(joined) {
+                *sum += *p as u64 & bit_mask(*joined, j);
+            }
+        }
+    }
     for (i, contributor) in s.contributors.iter().enumerate() {
         let ct = &mut tally.contributors[i];
         // losses.csv: where its pledge went, for the reasons found by column.
@@ -100,11 +114,15 @@ pub(super) fn tally_batch(
                 .zip(vetoed)
                 .zip(joined)
                 .map(|((w, v), j)| w & !v & !j);
+            // Summed by first failing clause, without branches (a first
+            // clause index of 64 means none fails).
+            let mut by_first = [0u64; 65];
             for ((p, o), world) in pledge.iter().zip(open).zip(&sc.world[..len]) {
-                if o >> i & 1 == 1 {
-                    let fails = cp.condition_fails[*world as usize];
-                    ct.first_pledge[2 + fails.trailing_zeros().min(63) as usize] += *p as u64;
-                }
+                let first = cp.condition_fails[*world as usize].trailing_zeros() as usize;
+                by_first[first] += *p as u64 & bit_mask(o, i);
+            }
+            for (k, sum) in by_first.iter().enumerate().filter(|(_, sum)| **sum != 0) {
+                ct.first_pledge[2 + k.min(63)] += sum;
             }
             for (fails, [missing, open_missing]) in cp.condition_fails.iter().zip(&by_world) {
                 if *fails == 0 {
@@ -128,42 +146,58 @@ pub(super) fn tally_batch(
             tally_clause_blockers_slowly(s, plan, sc, i, len, ct);
             continue;
         }
-        let mut counts = MaskCounts::<2>::new(late_shift as usize + 1);
-        for (t, pledged) in pledge.iter().enumerate() {
+        // Per trial, the reasons that hold and the first of them, into two
+        // columns counted at the end; the pledges by first reason.
+        let mut by_first = [0u64; 65];
+        let committed_all = &committed[..len];
+        let columns = reasons[..len].iter_mut().zip(firsts[..len].iter_mut());
+        for (t, (reasons, first)) in columns.enumerate() {
             let missing = 0u64.wrapping_sub(!sc.arrived[t] >> i & 1);
             let open = 0u64.wrapping_sub((sc.willing[t] & !sc.vetoed[t]) >> i & 1);
             // One that joined has the one reason `late`: no clause counts.
-            let joined_i = 0u64.wrapping_sub(sc.joined[t] >> i & 1);
+            let joined_t = sc.joined[t];
+            let joined_i = bit_mask(joined_t, i);
             let mut fails = condition_fails(s, plan, sc, i, t) & !joined_i;
-            if !cp.coalition_clauses.is_empty() && missing & !joined_i != 0 {
-                let joined_t = sc.joined[t];
+            if !cp.coalition_clauses.is_empty() {
+                // Every clause is evaluated (they have no side effects);
+                // what holds for a contributor that arrived or joined is
+                // masked out below.
                 let states = &sc.states[t * c..t * c + c];
                 let committed = if cp.reads_committed {
-                    committed_others(sc, t, joined_t, i)
+                    committed_all[t] - (pledge[t] as u64 & joined_i)
                 } else {
                     0
                 };
                 for (&k, gate) in cp.coalition_clauses.iter().zip(&cp.clause_gates) {
-                    if !gate.admits(clauses, states, joined_t, committed) {
-                        fails |= 1 << k;
-                    }
+                    let admitted = gate.admits(clauses, states, joined_t, committed);
+                    fails |= u64::from(!admitted) << k & !joined_i;
                 }
             }
-            let joined_late = sc.joined[t] & sc.late[t];
+            let joined_late = joined_t & sc.late[t];
             let late = (joined_late >> i & 1 & u64::from(has_horizon)) << late_shift;
-            let reasons = (fails | late) & missing;
-            let first = reasons & reasons.wrapping_neg() & open;
-            counts.add([reasons, first]);
-            if first != 0 {
-                ct.first_pledge[2 + first.trailing_zeros() as usize] += *pledged as u64;
-            }
+            *reasons = (fails | late) & missing;
+            *first = *reasons & reasons.wrapping_neg() & open;
+            by_first[first.trailing_zeros() as usize] += pledge[t] as u64;
         }
-        let [any, first] = counts.take();
+        let (mut any, mut first) = ([0u64; 64], [0u64; 64]);
+        let bits = late_shift as usize + 1;
+        count_bits(reasons[..len].iter().copied(), bits, &mut any);
+        count_bits(firsts[..len].iter().copied(), bits, &mut first);
         for k in 0..late_shift as usize + usize::from(has_horizon) {
             ct.any[2 + k] += any[k];
             ct.first[2 + k] += first[k];
         }
+        for (k, sum) in by_first[..64]
+            .iter()
+            .enumerate()
+            .filter(|(_, sum)| **sum != 0)
+        {
+            ct.first_pledge[2 + k] += sum;
+        }
     }
+    sc.reasons = reasons;
+    sc.firsts = firsts;
+    sc.supply = committed;
 }
 
 /// Blockers of a contributor with too many clauses for the bit counters:

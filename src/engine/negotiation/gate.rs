@@ -89,10 +89,12 @@ impl Gate {
     /// clauses, as given to `new`).
     #[inline(always)]
     pub fn admits(&self, requires: &[Clause], states: &[u8], joined: u64, committed: u64) -> bool {
-        joined & self.need_joined == self.need_joined
-            && joined & self.need_absent == 0
-            && committed >= self.committed_min
-            && committed <= self.committed_max
+        // The reduced tests without branches; the rest only where they pass.
+        let reduced = (joined & self.need_joined == self.need_joined)
+            & (joined & self.need_absent == 0)
+            & (committed >= self.committed_min)
+            & (committed <= self.committed_max);
+        reduced
             && self
                 .rest
                 .iter()
