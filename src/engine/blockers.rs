@@ -8,7 +8,7 @@
 use super::bitcount::count_bits;
 use super::eligibility::condition_fails;
 use super::negotiation::committed_others;
-use super::plan::Plan;
+use super::plan::{ContributorPlan, Plan};
 use super::scratch::{Scratch, bit_mask};
 use crate::scenario::Scenario;
 use crate::stats::tally::{ContributorTally, Tally};
@@ -77,7 +77,7 @@ pub(super) fn tally_batch(
         let ct = &mut tally.contributors[i];
         // losses.csv: where its pledge went, for the reasons found by column.
         let pledge = &sc.pledge[i][..len];
-        let [declined_p, vetoed_p, arrived_p, late_p] = pledge_sums(sc, pledge, i);
+        let [declined_p, vetoed_p, arrived_p, late_p, open_p] = pledge_sums(sc, pledge, i);
         ct.first_pledge[0] += declined_p;
         ct.first_pledge[1] += vetoed_p;
         ct.arrived_pledge += arrived_p;
@@ -109,20 +109,10 @@ pub(super) fn tally_batch(
             // alone, and a contributor that joined had none failing.
             // The pledges of those willing and not vetoed that did not join:
             // the first failing clause of the trial's joint state.
-            let open = willing
-                .iter()
-                .zip(vetoed)
-                .zip(joined)
-                .map(|((w, v), j)| w & !v & !j);
-            // Summed by first failing clause, without branches (a first
-            // clause index of 64 means none fails).
-            let mut by_first = [0u64; 65];
-            for ((p, o), world) in pledge.iter().zip(open).zip(&sc.world[..len]) {
-                let first = cp.condition_fails[*world as usize].trailing_zeros() as usize;
-                by_first[first] += *p as u64 & bit_mask(o, i);
-            }
-            for (k, sum) in by_first.iter().enumerate().filter(|(_, sum)| **sum != 0) {
-                ct.first_pledge[2 + k.min(63)] += sum;
+            match cp.first_fail {
+                // Always the same clause: the sum over those trials.
+                Some(k) => ct.first_pledge[2 + k] += open_p,
+                None => by_first_fail(sc, cp, pledge, i, ct),
             }
             for (fails, [missing, open_missing]) in cp.condition_fails.iter().zip(&by_world) {
                 if *fails == 0 {
@@ -147,35 +137,42 @@ pub(super) fn tally_batch(
             continue;
         }
         // Per trial, the reasons that hold and the first of them, into two
-        // columns counted at the end; the pledges by first reason.
-        let mut by_first = [0u64; 65];
-        let committed_all = &committed[..len];
-        let columns = reasons[..len].iter_mut().zip(firsts[..len].iter_mut());
-        for (t, (reasons, first)) in columns.enumerate() {
-            let missing = 0u64.wrapping_sub(!sc.arrived[t] >> i & 1);
-            let open = 0u64.wrapping_sub((sc.willing[t] & !sc.vetoed[t]) >> i & 1);
-            // One that joined has the one reason `late`: no clause counts.
-            let joined_t = sc.joined[t];
-            let joined_i = bit_mask(joined_t, i);
-            let mut fails = condition_fails(s, plan, sc, i, t) & !joined_i;
-            if !cp.coalition_clauses.is_empty() {
-                // Every clause is evaluated (they have no side effects);
-                // what holds for a contributor that arrived or joined is
-                // masked out below.
-                let states = &sc.states[t * c..t * c + c];
-                let committed = if cp.reads_committed {
-                    committed_all[t] - (pledge[t] as u64 & joined_i)
-                } else {
-                    0
-                };
-                for (&k, gate) in cp.coalition_clauses.iter().zip(&cp.clause_gates) {
-                    let admitted = gate.admits(clauses, states, joined_t, committed);
-                    fails |= u64::from(!admitted) << k & !joined_i;
+        // columns counted at the end, clause by clause; the pledges by
+        // first reason. One that joined has the one reason `late`: no
+        // clause counts. Every clause is evaluated (they have no side
+        // effects); what holds for one that arrived is masked out.
+        for (t, r) in reasons[..len].iter_mut().enumerate() {
+            *r = condition_fails(s, plan, sc, i, t) & !bit_mask(joined[t], i);
+        }
+        // The committed personnel of the others, where the clauses read it.
+        let reads = 0u64.wrapping_sub(u64::from(cp.reads_committed));
+        let others = |t: usize| {
+            let own = pledge[t] as u64 & bit_mask(joined[t], i);
+            committed[t].wrapping_sub(own) & reads
+        };
+        for (&k, gate) in cp.coalition_clauses.iter().zip(&cp.clause_gates) {
+            let rows = reasons[..len].iter_mut().zip(joined).enumerate();
+            if gate.is_reduced() {
+                for (t, (r, j)) in rows {
+                    let admitted = gate.admits_reduced(*j, others(t));
+                    *r |= u64::from(!admitted) << k & !bit_mask(*j, i);
+                }
+            } else {
+                for (t, (r, j)) in rows {
+                    let states = &sc.states[t * c..t * c + c];
+                    let admitted = gate.admits(clauses, states, *j, others(t));
+                    *r |= u64::from(!admitted) << k & !bit_mask(*j, i);
                 }
             }
-            let joined_late = joined_t & sc.late[t];
-            let late = (joined_late >> i & 1 & u64::from(has_horizon)) << late_shift;
-            *reasons = (fails | late) & missing;
+        }
+        let mut by_first = [0u64; 65];
+        let late_bit = u64::from(has_horizon) << late_shift;
+        let columns = reasons[..len].iter_mut().zip(firsts[..len].iter_mut());
+        for (t, (reasons, first)) in columns.enumerate() {
+            let missing = bit_mask(!sc.arrived[t], i);
+            let open = bit_mask(sc.willing[t] & !sc.vetoed[t], i);
+            let late = bit_mask(joined[t] & sc.late[t], i) & late_bit;
+            *reasons = (*reasons | late) & missing;
             *first = *reasons & reasons.wrapping_neg() & open;
             by_first[first.trailing_zeros() as usize] += pledge[t] as u64;
         }
@@ -243,12 +240,12 @@ fn tally_clause_blockers_slowly(
 }
 
 /// Contributor i's pledges summed over the batch's trials in which it
-/// declined, was vetoed while willing, arrived, and joined but arrived late
-/// (people), in one pass.
+/// declined, was vetoed while willing, arrived, joined but arrived late, and
+/// was willing and not vetoed but did not join (people), in one pass.
 #[inline(always)]
-fn pledge_sums(sc: &Scratch, pledge: &[u32], i: usize) -> [u64; 4] {
+fn pledge_sums(sc: &Scratch, pledge: &[u32], i: usize) -> [u64; 5] {
     let bit = |m: u64| 0u64.wrapping_sub(m >> i & 1);
-    let mut sums = [0u64; 4];
+    let mut sums = [0u64; 5];
     let columns = pledge
         .iter()
         .zip(&sc.willing)
@@ -261,6 +258,35 @@ fn pledge_sums(sc: &Scratch, pledge: &[u32], i: usize) -> [u64; 4] {
         sums[1] += p & bit(w & v);
         sums[2] += p & bit(j & !l);
         sums[3] += p & bit(j & l);
+        sums[4] += p & bit(w & !v & !j);
     }
     sums
+}
+
+/// The pledges of a contributor whose clauses read only conditions, in the
+/// trials in which it was willing and not vetoed but did not join, summed
+/// by the first clause that fails in the trial's joint state, without
+/// branches (a first clause index of 64 means none fails).
+#[inline(always)]
+fn by_first_fail(
+    sc: &Scratch,
+    cp: &ContributorPlan,
+    pledge: &[u32],
+    i: usize,
+    ct: &mut ContributorTally,
+) {
+    let len = pledge.len();
+    let open = sc.willing[..len]
+        .iter()
+        .zip(&sc.vetoed[..len])
+        .zip(&sc.joined[..len])
+        .map(|((w, v), j)| w & !v & !j);
+    let mut by_first = [0u64; 65];
+    for ((p, o), world) in pledge.iter().zip(open).zip(&sc.world[..len]) {
+        let first = cp.condition_fails[*world as usize].trailing_zeros() as usize;
+        by_first[first] += *p as u64 & bit_mask(o, i);
+    }
+    for (k, sum) in by_first.iter().enumerate().filter(|(_, sum)| **sum != 0) {
+        ct.first_pledge[2 + k.min(63)] += sum;
+    }
 }

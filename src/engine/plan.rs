@@ -109,6 +109,9 @@ pub struct ContributorPlan {
     /// Per joint condition state (see `Worlds`): bit k set when clause k
     /// reads only conditions and fails there. Empty when not tabulated.
     pub condition_fails: Vec<u64>,
+    /// When every joint condition state in which some clause fails has the
+    /// same first failing clause: that clause.
+    pub first_fail: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -216,6 +219,7 @@ impl Plan {
                     coalition_clauses: coalition,
                     group,
                     condition_fails: Vec::new(),
+                    first_fail: None,
                 }
             })
             .collect();
@@ -232,6 +236,11 @@ impl Plan {
                 .collect();
             let (fails, open) = worlds::tabulate(s, w, &clauses);
             for (c, f) in contributors.iter_mut().zip(fails) {
+                let mut firsts = f.iter().filter(|f| **f != 0).map(|f| f.trailing_zeros());
+                c.first_fail = firsts
+                    .next()
+                    .filter(|&k| firsts.all(|other| other == k))
+                    .map(|k| k as usize);
                 c.condition_fails = f;
             }
             open
