@@ -377,7 +377,7 @@ fn use_strategy() -> impl Strategy<Value = Use> {
 prop_compose! {
     fn paths_strategy()(
         uses in prop::array::uniform4(use_strategy()),
-        flags in prop::array::uniform8(any::<bool>()),
+        flags in prop::array::uniform9(any::<bool>()),
     ) -> FastPaths {
         FastPaths {
             world_tables: uses[0],
@@ -392,6 +392,7 @@ prop_compose! {
             same_row_arrivals: flags[5],
             fixed_values: flags[6],
             wide_vectors: flags[7],
+            column_rounds: flags[8],
         }
     }
 }

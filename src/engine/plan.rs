@@ -144,6 +144,10 @@ pub struct Plan {
     pub dense_coalitions: bool,
     /// The fast paths chosen for this run.
     pub paths: FastPaths,
+    /// Whether the negotiation runs over the batch's columns
+    /// (`negotiate_columns`): some clause reads the coalition, and every
+    /// such clause is reduced.
+    pub column_rounds: bool,
     /// Contributors whose lead time is not fixed (bit i).
     pub variable_leads: u64,
     /// Whether some contributor can be vetoed.
@@ -273,7 +277,11 @@ impl Plan {
             .enumerate()
             .filter(|(_, c)| !c.coalition_clauses.is_empty())
             .fold(0u64, |m, (i, _)| m | 1 << i);
+        let column_rounds = fp.column_rounds
+            && s.has_coalition_clauses()
+            && contributors.iter().all(|c| c.gate.is_reduced());
         Plan {
+            column_rounds,
             gated,
             world_open,
             world_blockers,

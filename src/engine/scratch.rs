@@ -74,6 +74,9 @@ pub struct Scratch {
     /// `group_sums[g * BATCH + t]`: role group g's arrived personnel in
     /// trial t, people (only when the scenario has roles).
     pub(super) group_sums: Vec<u64>,
+    /// Per trial, the pledged personnel of those that joined (people; filled
+    /// by `negotiate_columns`).
+    pub(super) committed: Vec<u64>,
     /// A column of personnel to work in (people).
     pub(super) supply: Vec<u64>,
     /// Per trial, a contributor's blocking reasons and the first of them
@@ -129,6 +132,7 @@ impl Scratch {
             total: vec![0; BATCH],
             group_sums: vec![0; BATCH * plan.roles.groups.len().max(1)],
             supply: vec![0; BATCH],
+            committed: vec![0; BATCH],
             roles_met: vec![0; BATCH],
             reasons: vec![0; BATCH],
             firsts: vec![0; BATCH],
