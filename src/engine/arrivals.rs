@@ -5,7 +5,7 @@
 //! reached, and success.
 
 use super::plan::Plan;
-use super::scratch::{BATCH, LATE, Scratch, add_fan, bit_mask};
+use super::scratch::{BATCH, Scratch, add_fan, bit_mask};
 use crate::scenario::Scenario;
 use crate::stats::tally::{Tally, bump};
 
@@ -49,22 +49,6 @@ pub(super) fn sum_arrivals(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scrat
     }
     if !s.roles.is_empty() && g == 1 {
         sc.group_sums[..len].copy_from_slice(&sc.total[..len]);
-    }
-}
-
-/// Personnel arriving per row in trial t, for contributors whose lead time
-/// varies (the others are counted per batch, in `tally_batch`).
-#[inline(always)]
-pub(super) fn tally_trial(plan: &Plan, t: usize, sc: &mut Scratch) {
-    let mut bits = sc.joined[t] & plan.variable_leads;
-    while bits != 0 {
-        let i = bits.trailing_zeros() as usize;
-        bits &= bits - 1;
-        let r = sc.row[i][t];
-        if r != LATE {
-            sc.arriving[r as usize] += sc.deployed[i][t] as u64;
-            sc.rows_seen = sc.rows_seen.max(r as u64 + 1);
-        }
     }
 }
 
@@ -178,7 +162,8 @@ pub(super) fn first_rows(plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally,
 /// each milestone. Trials in which nobody arrives are counted per batch
 /// (`tally_build_up_batch`), and when everybody arrives at the same fixed
 /// lead time, everything is read off the totals per worker
-/// (`tally_build_up_at_once`).
+/// (`tally_build_up_at_once`). On the way, the timeline's personnel arriving
+/// per row from contributors whose lead time varies.
 #[inline(always)]
 pub(super) fn tally_build_up(
     s: &Scenario,
@@ -187,11 +172,20 @@ pub(super) fn tally_build_up(
     sc: &mut Scratch,
     tally: &mut Tally,
 ) {
+    // With a common lead time every lead time is fixed: the rows are
+    // counted per batch (`tally_batch`).
     if plan.common_lead.is_some() {
         return;
     }
     if sc.total[t] == 0 {
         sc.nobody += 1;
+        // Whoever arrived brought nobody, but its row is still seen.
+        let mut bits = sc.arrived[t] & plan.variable_leads;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            sc.rows_seen = sc.rows_seen.max(sc.row[i][t] as u64 + 1);
+        }
         return;
     }
     // Arrived contributors that bring anybody, as (grid point, row,
@@ -203,11 +197,16 @@ pub(super) fn tally_build_up(
     while bits != 0 {
         let i = bits.trailing_zeros() as usize;
         bits &= bits - 1;
-        let d = sc.deployed[i][t] as u64;
+        let (d, row) = (sc.deployed[i][t] as u64, sc.row[i][t]);
+        // The timeline's personnel arriving per row, for contributors whose
+        // lead time varies (the others are counted per batch).
+        let variable = bit_mask(plan.variable_leads, i);
+        sc.arriving[row as usize] += d & variable;
+        sc.rows_seen = sc.rows_seen.max((row as u64 + 1) & variable);
         if d == 0 {
             continue;
         }
-        let a = (sc.point[i][t] as u64) << 48 | (sc.row[i][t] as u64) << 32 | d;
+        let a = (sc.point[i][t] as u64) << 48 | (row as u64) << 32 | d;
         let mut k = n;
         while k > 0 && arrivals[k - 1] > a {
             arrivals[k] = arrivals[k - 1];

@@ -30,7 +30,6 @@ pub(super) fn tally_trial(
 
     conditions::tally_trial(plan, t, success, sc, tally);
     blockers::count_trial(s, t, sc);
-    arrivals::tally_trial(plan, t, sc);
     coalition::tally_trial(plan, t, success, sc, tally);
     if reached {
         arrivals::tally_first_rows(plan, t, sc, tally, success);
