@@ -377,7 +377,7 @@ fn use_strategy() -> impl Strategy<Value = Use> {
 prop_compose! {
     fn paths_strategy()(
         uses in prop::array::uniform4(use_strategy()),
-        flags in prop::array::uniform8(any::<bool>()),
+        flags in prop::array::uniform9(any::<bool>()),
     ) -> FastPaths {
         FastPaths {
             world_tables: uses[0],
@@ -392,6 +392,7 @@ prop_compose! {
             same_row_arrivals: flags[5],
             fixed_values: flags[6],
             wide_vectors: flags[7],
+            column_rounds: flags[8],
         }
     }
 }
@@ -485,5 +486,27 @@ fn edge_cases_with_each_fast_path_forced_on_and_off() {
                 first_difference(&engine, &reference)
             );
         }
+    }
+}
+
+/// The trials the report tells are found among the engine's outcomes of
+/// the first trials: they must be the reference's, trial for trial.
+#[test]
+fn outcomes_of_the_first_trials_are_the_reference_s() {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files.push("tests/fixtures/gaza_format1.toml".into());
+    for f in files {
+        let (s, _) = muster::scenario::load::load_file(&f, &[]).unwrap();
+        let trials = BATCH as u64 + 300;
+        assert_eq!(
+            muster::engine::outcomes(&s, 11, trials),
+            reference::outcomes(&s, 11, trials),
+            "{}",
+            f.display()
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Two trials told step by step for the report (`muster trace`): a typical
 //! failure, and the first success when there is one among the trials read.
 
-use crate::engine::reference;
+use crate::engine::{self, reference};
 use crate::output::trace::{self, Story};
 use crate::scenario::Scenario;
 
@@ -14,7 +14,7 @@ pub const STORY_TRIALS: u64 = 20_000;
 /// success is the earliest successful trial. Both among the first
 /// `STORY_TRIALS` trials of the run.
 pub fn stories(s: &Scenario, seed: u64, trials: u64, median: u64) -> Vec<Story> {
-    let outcomes = reference::outcomes(s, seed, trials.min(STORY_TRIALS));
+    let outcomes = engine::outcomes(s, seed, trials.min(STORY_TRIALS));
     let typical = outcomes
         .iter()
         .enumerate()

@@ -5,57 +5,50 @@
 //! reached, and success.
 
 use super::plan::Plan;
-use super::scratch::{LATE, Scratch, bit_mask};
+use super::scratch::{BATCH, Scratch, add_fan, bit_mask};
 use crate::scenario::Scenario;
 use crate::stats::tally::{Tally, bump};
 
+/// Per trial, the arrived total and, when the scenario has roles, the
+/// personnel of each role group (`group_sums[g * BATCH + t]`); per
+/// contributor, its arrived personnel over the batch.
 #[inline(always)]
 pub(super) fn sum_arrivals(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch) {
-    let total = &mut sc.total[..len];
-    total.fill(0);
+    let g = plan.roles.groups.len();
+    let by_group = !s.roles.is_empty() && g > 1;
+    sc.total[..len].fill(0);
+    if by_group {
+        for k in 0..g {
+            sc.group_sums[k * BATCH..k * BATCH + len].fill(0);
+        }
+    }
     for (i, deployed) in sc.deployed.iter().enumerate() {
-        let mut own = 0;
-        for ((sum, d), a) in total
+        let total = &mut sc.total[..len];
+        let columns = total
             .iter_mut()
             .zip(&deployed[..len])
-            .zip(&sc.arrived[..len])
-        {
-            let a = *d as u64 & bit_mask(*a, i);
-            *sum += a;
-            own += a;
+            .zip(&sc.arrived[..len]);
+        let mut own = 0;
+        if by_group {
+            let group = plan.contributors[i].group * BATCH;
+            let group = &mut sc.group_sums[group..group + len];
+            for (((sum, d), a), in_group) in columns.zip(group.iter_mut()) {
+                let a = *d as u64 & bit_mask(*a, i);
+                *sum += a;
+                *in_group += a;
+                own += a;
+            }
+        } else {
+            for ((sum, d), a) in columns {
+                let a = *d as u64 & bit_mask(*a, i);
+                *sum += a;
+                own += a;
+            }
         }
         sc.arrived_sum[i] = own;
     }
-    if s.roles.is_empty() {
-        return;
-    }
-    let g = plan.roles.groups.len();
-    if g == 1 {
-        sc.group_sums[..len].copy_from_slice(total);
-        return;
-    }
-    sc.group_sums[..len * g].fill(0);
-    for (i, cp) in plan.contributors.iter().enumerate() {
-        let columns = sc.deployed[i][..len].iter().zip(&sc.arrived[..len]);
-        for (t, (d, a)) in columns.enumerate() {
-            sc.group_sums[t * g + cp.group] += *d as u64 & bit_mask(*a, i);
-        }
-    }
-}
-
-/// Personnel arriving per row in trial t, for contributors whose lead time
-/// varies (the others are counted per batch, in `tally_batch`).
-#[inline(always)]
-pub(super) fn tally_trial(plan: &Plan, t: usize, sc: &mut Scratch) {
-    let mut bits = sc.joined[t] & plan.variable_leads;
-    while bits != 0 {
-        let i = bits.trailing_zeros() as usize;
-        bits &= bits - 1;
-        let r = sc.row[i][t];
-        if r != LATE {
-            sc.arriving[r as usize] += sc.deployed[i][t] as u64;
-            sc.rows_seen = sc.rows_seen.max(r as u64 + 1);
-        }
+    if !s.roles.is_empty() && g == 1 {
+        sc.group_sums[..len].copy_from_slice(&sc.total[..len]);
     }
 }
 
@@ -169,7 +162,8 @@ pub(super) fn first_rows(plan: &Plan, t: usize, sc: &Scratch, tally: &mut Tally,
 /// each milestone. Trials in which nobody arrives are counted per batch
 /// (`tally_build_up_batch`), and when everybody arrives at the same fixed
 /// lead time, everything is read off the totals per worker
-/// (`tally_build_up_at_once`).
+/// (`tally_build_up_at_once`). On the way, the timeline's personnel arriving
+/// per row from contributors whose lead time varies.
 #[inline(always)]
 pub(super) fn tally_build_up(
     s: &Scenario,
@@ -178,42 +172,65 @@ pub(super) fn tally_build_up(
     sc: &mut Scratch,
     tally: &mut Tally,
 ) {
+    // With a common lead time every lead time is fixed: the rows are
+    // counted per batch (`tally_batch`).
     if plan.common_lead.is_some() {
         return;
     }
     if sc.total[t] == 0 {
         sc.nobody += 1;
+        // Whoever arrived brought nobody, but its row is still seen.
+        let mut bits = sc.arrived[t] & plan.variable_leads;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            sc.rows_seen = sc.rows_seen.max(sc.row[i][t] as u64 + 1);
+        }
         return;
     }
     // Arrived contributors that bring anybody, as (grid point, row,
-    // personnel) packed in one word, sorted by point (and so by row).
-    let mut arrivals = [0u64; 64];
+    // personnel) packed in one word, sorted by point (and so by row) as
+    // they are put in: a trial has few arrivals, often in order.
+    let arrivals = &mut sc.order;
     let mut n = 0;
     let mut bits = sc.arrived[t];
     while bits != 0 {
         let i = bits.trailing_zeros() as usize;
         bits &= bits - 1;
-        let d = sc.deployed[i][t] as u64;
-        arrivals[n] = (sc.point[i][t] as u64) << 48 | (sc.row[i][t] as u64) << 32 | d;
-        n += usize::from(d > 0);
+        let (d, row) = (sc.deployed[i][t] as u64, sc.row[i][t]);
+        // The timeline's personnel arriving per row, for contributors whose
+        // lead time varies (the others are counted per batch).
+        let variable = bit_mask(plan.variable_leads, i);
+        sc.arriving[row as usize] += d & variable;
+        sc.rows_seen = sc.rows_seen.max((row as u64 + 1) & variable);
+        if d == 0 {
+            continue;
+        }
+        let a = (sc.point[i][t] as u64) << 48 | (row as u64) << 32 | d;
+        let mut k = n;
+        while k > 0 && arrivals[k - 1] > a {
+            arrivals[k] = arrivals[k - 1];
+            k -= 1;
+        }
+        arrivals[k] = a;
+        n += 1;
     }
-    let arrivals = &mut arrivals[..n];
-    arrivals.sort_unstable();
+    let arrivals = &sc.order[..n];
     let row_of = |a: u64| (a >> 32 & 0xffff) as usize;
     let (mut personnel, mut k) = (0u64, 0);
     while k < n && row_of(arrivals[k]) == 0 {
         personnel += arrivals[k] & 0xffff_ffff;
         k += 1;
     }
-    sc.add_fan(plan, tally, 0, personnel, 1);
+    add_fan(&mut sc.fan, plan, tally, 0, personnel, 1);
     while k < n {
         let (row, before) = (row_of(arrivals[k]), personnel);
         while k < n && row_of(arrivals[k]) == row {
             personnel += arrivals[k] & 0xffff_ffff;
             k += 1;
         }
-        sc.add_fan(plan, tally, row, before, -1);
-        sc.add_fan(plan, tally, row, personnel, 1);
+        add_fan(&mut sc.fan, plan, tally, row, before, -1);
+        add_fan(&mut sc.fan, plan, tally, row, personnel, 1);
     }
     if s.milestones.first().is_none_or(|&m| personnel < m) {
         return;
@@ -233,7 +250,7 @@ pub(super) fn tally_build_up(
 pub(super) fn tally_build_up_batch(plan: &Plan, sc: &mut Scratch, tally: &mut Tally) {
     let nobody = std::mem::take(&mut sc.nobody);
     if nobody > 0 {
-        sc.add_fan(plan, tally, 0, 0, nobody as i64);
+        add_fan(&mut sc.fan, plan, tally, 0, 0, nobody as i64);
     }
 }
 

@@ -7,7 +7,7 @@
 use super::arrivals::sum_arrivals;
 use super::conditions::draw_conditions;
 use super::draws::draw_contributors;
-use super::negotiation::negotiate;
+use super::negotiation::{negotiate, negotiate_columns};
 use super::plan::Plan;
 pub use super::scratch::BATCH;
 use super::scratch::Scratch;
@@ -89,7 +89,9 @@ fn run_batch_body(
 ) {
     draw_conditions(plan, streams, first, len, sc);
     draw_contributors(s, plan, streams, first, len, sc);
-    if plan.cascade || !plan.paths.skip_rounds {
+    if plan.column_rounds {
+        negotiate_columns(plan, len, sc);
+    } else if plan.cascade || !plan.paths.skip_rounds {
         let c = plan.condition_count;
         for t in 0..len {
             let states = &sc.states[t * c..t * c + c];
@@ -103,6 +105,14 @@ fn run_batch_body(
         sc.arrived[t] = sc.joined[t] & !sc.late[t];
     }
     sum_arrivals(s, plan, len, sc);
+    if !s.roles.is_empty() {
+        let (sums, supply, met) = (
+            &sc.group_sums,
+            &mut sc.supply[..len],
+            &mut sc.roles_met[..len],
+        );
+        plan.roles.tally_columns(s, sums, BATCH, supply, met, tally);
+    }
     for t in 0..len {
         tally_trial(s, plan, t, sc, tally);
     }

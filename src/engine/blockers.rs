@@ -5,11 +5,11 @@
 //! contributors whose clauses read only conditions, per joint condition
 //! state; for those with too many clauses for bit masks, trial by trial.
 
-use super::bitcount::{MaskCounts, count_bits};
+use super::bitcount::count_bits;
 use super::eligibility::condition_fails;
 use super::negotiation::committed_others;
-use super::plan::Plan;
-use super::scratch::Scratch;
+use super::plan::{ContributorPlan, Plan};
+use super::scratch::{Scratch, bit_mask};
 use crate::scenario::Scenario;
 use crate::stats::tally::{ContributorTally, Tally};
 
@@ -58,12 +58,26 @@ pub(super) fn tally_batch(
         count_bits(late, n, &mut joined_late_n);
     }
     let by_world: Vec<[[u64; 64]; 2]> = sc.world_counts.iter_mut().map(|c| c.take()).collect();
-    let sc = &*sc;
+    let (mut reasons, mut firsts) = (
+        std::mem::take(&mut sc.reasons),
+        std::mem::take(&mut sc.firsts),
+    );
+    // Pledged personnel of the joined contributors, for clauses that read
+    // `committed` (each takes its own pledge away).
+    let mut committed = std::mem::take(&mut sc.supply);
+    if plan.paths.blocker_masks && plan.contributors.iter().any(|c| c.reads_committed) {
+        committed[..len].fill(0);
+        for (j, pledge) in sc.pledge.iter().enumerate() {
+            for ((sum, p), joined) in committed[..len].iter_mut().zip(&pledge[..len]).zip(joined) {
+                *sum += *p as u64 & bit_mask(*joined, j);
+            }
+        }
+    }
     for (i, contributor) in s.contributors.iter().enumerate() {
         let ct = &mut tally.contributors[i];
         // losses.csv: where its pledge went, for the reasons found by column.
         let pledge = &sc.pledge[i][..len];
-        let [declined_p, vetoed_p, arrived_p, late_p] = pledge_sums(sc, pledge, i);
+        let [declined_p, vetoed_p, arrived_p, late_p, open_p] = pledge_sums(sc, pledge, i);
         ct.first_pledge[0] += declined_p;
         ct.first_pledge[1] += vetoed_p;
         ct.arrived_pledge += arrived_p;
@@ -95,16 +109,10 @@ pub(super) fn tally_batch(
             // alone, and a contributor that joined had none failing.
             // The pledges of those willing and not vetoed that did not join:
             // the first failing clause of the trial's joint state.
-            let open = willing
-                .iter()
-                .zip(vetoed)
-                .zip(joined)
-                .map(|((w, v), j)| w & !v & !j);
-            for ((p, o), world) in pledge.iter().zip(open).zip(&sc.world[..len]) {
-                if o >> i & 1 == 1 {
-                    let fails = cp.condition_fails[*world as usize];
-                    ct.first_pledge[2 + fails.trailing_zeros().min(63) as usize] += *p as u64;
-                }
+            match cp.first_fail {
+                // Always the same clause: the sum over those trials.
+                Some(k) => ct.first_pledge[2 + k] += open_p,
+                None => by_first_fail(sc, cp, pledge, i, ct),
             }
             for (fails, [missing, open_missing]) in cp.condition_fails.iter().zip(&by_world) {
                 if *fails == 0 {
@@ -128,42 +136,65 @@ pub(super) fn tally_batch(
             tally_clause_blockers_slowly(s, plan, sc, i, len, ct);
             continue;
         }
-        let mut counts = MaskCounts::<2>::new(late_shift as usize + 1);
-        for (t, pledged) in pledge.iter().enumerate() {
-            let missing = 0u64.wrapping_sub(!sc.arrived[t] >> i & 1);
-            let open = 0u64.wrapping_sub((sc.willing[t] & !sc.vetoed[t]) >> i & 1);
-            // One that joined has the one reason `late`: no clause counts.
-            let joined_i = 0u64.wrapping_sub(sc.joined[t] >> i & 1);
-            let mut fails = condition_fails(s, plan, sc, i, t) & !joined_i;
-            if !cp.coalition_clauses.is_empty() && missing & !joined_i != 0 {
-                let joined_t = sc.joined[t];
-                let states = &sc.states[t * c..t * c + c];
-                let committed = if cp.reads_committed {
-                    committed_others(sc, t, joined_t, i)
-                } else {
-                    0
-                };
-                for (&k, gate) in cp.coalition_clauses.iter().zip(&cp.clause_gates) {
-                    if !gate.admits(clauses, states, joined_t, committed) {
-                        fails |= 1 << k;
-                    }
+        // Per trial, the reasons that hold and the first of them, into two
+        // columns counted at the end, clause by clause; the pledges by
+        // first reason. One that joined has the one reason `late`: no
+        // clause counts. Every clause is evaluated (they have no side
+        // effects); what holds for one that arrived is masked out.
+        for (t, r) in reasons[..len].iter_mut().enumerate() {
+            *r = condition_fails(s, plan, sc, i, t) & !bit_mask(joined[t], i);
+        }
+        // The committed personnel of the others, where the clauses read it.
+        let reads = 0u64.wrapping_sub(u64::from(cp.reads_committed));
+        let others = |t: usize| {
+            let own = pledge[t] as u64 & bit_mask(joined[t], i);
+            committed[t].wrapping_sub(own) & reads
+        };
+        for (&k, gate) in cp.coalition_clauses.iter().zip(&cp.clause_gates) {
+            let rows = reasons[..len].iter_mut().zip(joined).enumerate();
+            if gate.is_reduced() {
+                for (t, (r, j)) in rows {
+                    let admitted = gate.admits_reduced(*j, others(t));
+                    *r |= u64::from(!admitted) << k & !bit_mask(*j, i);
+                }
+            } else {
+                for (t, (r, j)) in rows {
+                    let states = &sc.states[t * c..t * c + c];
+                    let admitted = gate.admits(clauses, states, *j, others(t));
+                    *r |= u64::from(!admitted) << k & !bit_mask(*j, i);
                 }
             }
-            let joined_late = sc.joined[t] & sc.late[t];
-            let late = (joined_late >> i & 1 & u64::from(has_horizon)) << late_shift;
-            let reasons = (fails | late) & missing;
-            let first = reasons & reasons.wrapping_neg() & open;
-            counts.add([reasons, first]);
-            if first != 0 {
-                ct.first_pledge[2 + first.trailing_zeros() as usize] += *pledged as u64;
-            }
         }
-        let [any, first] = counts.take();
+        let mut by_first = [0u64; 65];
+        let late_bit = u64::from(has_horizon) << late_shift;
+        let columns = reasons[..len].iter_mut().zip(firsts[..len].iter_mut());
+        for (t, (reasons, first)) in columns.enumerate() {
+            let missing = bit_mask(!sc.arrived[t], i);
+            let open = bit_mask(sc.willing[t] & !sc.vetoed[t], i);
+            let late = bit_mask(joined[t] & sc.late[t], i) & late_bit;
+            *reasons = (*reasons | late) & missing;
+            *first = *reasons & reasons.wrapping_neg() & open;
+            by_first[first.trailing_zeros() as usize] += pledge[t] as u64;
+        }
+        let (mut any, mut first) = ([0u64; 64], [0u64; 64]);
+        let bits = late_shift as usize + 1;
+        count_bits(reasons[..len].iter().copied(), bits, &mut any);
+        count_bits(firsts[..len].iter().copied(), bits, &mut first);
         for k in 0..late_shift as usize + usize::from(has_horizon) {
             ct.any[2 + k] += any[k];
             ct.first[2 + k] += first[k];
         }
+        for (k, sum) in by_first[..64]
+            .iter()
+            .enumerate()
+            .filter(|(_, sum)| **sum != 0)
+        {
+            ct.first_pledge[2 + k] += sum;
+        }
     }
+    sc.reasons = reasons;
+    sc.firsts = firsts;
+    sc.supply = committed;
 }
 
 /// Blockers of a contributor with too many clauses for the bit counters:
@@ -209,12 +240,12 @@ fn tally_clause_blockers_slowly(
 }
 
 /// Contributor i's pledges summed over the batch's trials in which it
-/// declined, was vetoed while willing, arrived, and joined but arrived late
-/// (people), in one pass.
+/// declined, was vetoed while willing, arrived, joined but arrived late, and
+/// was willing and not vetoed but did not join (people), in one pass.
 #[inline(always)]
-fn pledge_sums(sc: &Scratch, pledge: &[u32], i: usize) -> [u64; 4] {
+fn pledge_sums(sc: &Scratch, pledge: &[u32], i: usize) -> [u64; 5] {
     let bit = |m: u64| 0u64.wrapping_sub(m >> i & 1);
-    let mut sums = [0u64; 4];
+    let mut sums = [0u64; 5];
     let columns = pledge
         .iter()
         .zip(&sc.willing)
@@ -227,6 +258,35 @@ fn pledge_sums(sc: &Scratch, pledge: &[u32], i: usize) -> [u64; 4] {
         sums[1] += p & bit(w & v);
         sums[2] += p & bit(j & !l);
         sums[3] += p & bit(j & l);
+        sums[4] += p & bit(w & !v & !j);
     }
     sums
+}
+
+/// The pledges of a contributor whose clauses read only conditions, in the
+/// trials in which it was willing and not vetoed but did not join, summed
+/// by the first clause that fails in the trial's joint state, without
+/// branches (a first clause index of 64 means none fails).
+#[inline(always)]
+fn by_first_fail(
+    sc: &Scratch,
+    cp: &ContributorPlan,
+    pledge: &[u32],
+    i: usize,
+    ct: &mut ContributorTally,
+) {
+    let len = pledge.len();
+    let open = sc.willing[..len]
+        .iter()
+        .zip(&sc.vetoed[..len])
+        .zip(&sc.joined[..len])
+        .map(|((w, v), j)| w & !v & !j);
+    let mut by_first = [0u64; 65];
+    for ((p, o), world) in pledge.iter().zip(open).zip(&sc.world[..len]) {
+        let first = cp.condition_fails[*world as usize].trailing_zeros() as usize;
+        by_first[first] += *p as u64 & bit_mask(o, i);
+    }
+    for (k, sum) in by_first.iter().enumerate().filter(|(_, sum)| **sum != 0) {
+        ct.first_pledge[2 + k.min(63)] += sum;
+    }
 }

@@ -3,7 +3,7 @@
 //! conditions.csv's counts, per trial or, when the joint states are few,
 //! per joint state spread over the conditions once per batch.
 
-use super::plan::Plan;
+use super::plan::{ConditionPlan, Plan};
 use super::scratch::Scratch;
 use super::streams::Streams;
 use crate::scenario::Scenario;
@@ -17,24 +17,57 @@ pub(super) fn draw_conditions(
     len: usize,
     sc: &mut Scratch,
 ) {
-    let c = plan.condition_count;
     sc.world[..len].fill(0);
     for cp in &plan.conditions {
         streams.fill(cp.stream, first, &mut sc.words[..len]);
-        // The state's place value in the joint state (0 when not tabulated).
-        let stride = plan.worlds.as_ref().map_or(0, |w| w.strides[cp.index]) as u16;
-        for t in 0..len {
-            let row = cp.parent.map_or(0, |p| sc.states[t * c + p] as usize);
-            let w = sc.words[t] as u64;
-            let cuts = &cp.cuts[row];
-            // Count the cuts at or below the word: branch-free.
-            let state = cuts[..cuts.len() - 1]
-                .iter()
-                .map(|cut| u8::from(w >= *cut))
-                .sum::<u8>();
-            sc.states[t * c + cp.index] = state;
-            sc.world[t] += u16::from(state) * stride;
+        // Unrolled for the usual numbers of states.
+        match cp.cuts[0].len() {
+            2 => draw_states::<1>(plan, cp, len, sc),
+            3 => draw_states::<2>(plan, cp, len, sc),
+            4 => draw_states::<3>(plan, cp, len, sc),
+            _ => draw_states_any(plan, cp, len, sc),
         }
+    }
+}
+
+/// One condition's state in every trial of the batch, from the words in
+/// `sc.words`: the number of the row's cuts at or below the word, for a
+/// condition of `M + 1` states.
+#[inline(always)]
+fn draw_states<const M: usize>(plan: &Plan, cp: &ConditionPlan, len: usize, sc: &mut Scratch) {
+    let c = plan.condition_count;
+    // The state's place value in the joint state (0 when not tabulated).
+    let stride = plan.worlds.as_ref().map_or(0, |w| w.strides[cp.index]) as u16;
+    let rows: Vec<[u64; M]> = cp
+        .cuts
+        .iter()
+        .map(|r| std::array::from_fn(|k| r[k]))
+        .collect();
+    for t in 0..len {
+        let row = cp.parent.map_or(0, |p| sc.states[t * c + p] as usize);
+        let w = sc.words[t] as u64;
+        let state = rows[row].iter().map(|cut| u8::from(w >= *cut)).sum::<u8>();
+        sc.states[t * c + cp.index] = state;
+        sc.world[t] += u16::from(state) * stride;
+    }
+}
+
+/// `draw_states` for any number of states.
+#[inline(always)]
+fn draw_states_any(plan: &Plan, cp: &ConditionPlan, len: usize, sc: &mut Scratch) {
+    let c = plan.condition_count;
+    let stride = plan.worlds.as_ref().map_or(0, |w| w.strides[cp.index]) as u16;
+    for t in 0..len {
+        let row = cp.parent.map_or(0, |p| sc.states[t * c + p] as usize);
+        let w = sc.words[t] as u64;
+        let cuts = &cp.cuts[row];
+        // Count the cuts at or below the word: branch-free.
+        let state = cuts[..cuts.len() - 1]
+            .iter()
+            .map(|cut| u8::from(w >= *cut))
+            .sum::<u8>();
+        sc.states[t * c + cp.index] = state;
+        sc.world[t] += u16::from(state) * stride;
     }
 }
 

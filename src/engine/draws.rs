@@ -259,8 +259,8 @@ fn draw_pledges(
 }
 
 /// The same values as `draw_amounts_dense`, the deployed personnel and
-/// lead times only for the trials in `picked`; elsewhere nobody is
-/// deployed or arrives.
+/// lead times only for the trials in `picked`; elsewhere the contributor
+/// cannot join, and its deployed personnel and rows are not read.
 #[inline(always)]
 fn draw_amounts_sparse(
     plan: &Plan,
@@ -280,8 +280,6 @@ fn draw_amounts_sparse(
         &mut sc.row[i][..len],
         &mut sc.point[i][..len],
     );
-    deployed.fill(0);
-    row.fill(LATE);
     if !cp.delivery.is_fixed() {
         streams.fill(s_delivery, first, words);
     }
@@ -297,8 +295,6 @@ fn draw_amounts_sparse(
         let lead = cp.lead.quantile(unit(words[t]));
         row[t] = plan.rows.row_or(lead, LATE);
         point[t] = Rows::point_of(lead, plan.rows.point_cap());
-    }
-    for (r, late) in row.iter().zip(sc.late[..len].iter_mut()) {
-        *late |= u64::from(*r == LATE) << i;
+        sc.late[t] |= u64::from(row[t] == LATE) << i;
     }
 }

@@ -73,6 +73,28 @@ pub fn run(
     run_plan(s, &Plan::new(s), seed, trials, batches, threads, done, stop)
 }
 
+/// The outcome of each of the first `trials` trials, as
+/// `reference::outcomes` gives it (success, arrived personnel at the
+/// horizon): from the engine that runs the scenario, batch by batch.
+pub fn outcomes(s: &Scenario, seed: u64, trials: u64) -> Vec<(bool, u64)> {
+    if s.uses_time() {
+        return reference::outcomes(s, seed, trials);
+    }
+    let plan = Plan::new(s);
+    let streams = Streams::new(seed);
+    let mut scratch = Scratch::new(&plan);
+    let mut tally = empty_tally(s);
+    let mut all = Vec::with_capacity(trials as usize);
+    for b in 0..batch_count(trials) {
+        let first = b * BATCH as u64;
+        let len = (trials - first).min(BATCH as u64) as usize;
+        run_batch(s, &plan, &streams, first, len, &mut scratch, &mut tally);
+        let trial = scratch.success[..len].iter().zip(&scratch.total[..len]);
+        all.extend(trial.map(|(success, total)| (*success != 0, *total)));
+    }
+    all
+}
+
 /// `run` with a plan of chosen fast paths (`Plan::with_paths`).
 #[allow(clippy::too_many_arguments)]
 pub fn run_plan(

@@ -78,6 +78,10 @@ pub struct FastPaths {
     /// Clauses that read the coalition reduced to bit masks and a range of
     /// committed personnel.
     pub reduced_gates: bool,
+    /// When every clause that reads the coalition is reduced: the
+    /// negotiation rounds of all the batch's trials in step, contributor by
+    /// contributor over columns, without branches.
+    pub column_rounds: bool,
     /// Blockers counted from bit masks (contributors with fewer than 63
     /// clauses) rather than clause by clause.
     pub blocker_masks: bool,
@@ -104,6 +108,7 @@ impl Default for FastPaths {
             dense_coalitions: true,
             skip_rounds: true,
             reduced_gates: true,
+            column_rounds: true,
             blocker_masks: true,
             pivotal_by_subtraction: true,
             same_row_arrivals: true,
@@ -124,6 +129,7 @@ impl FastPaths {
             dense_coalitions: false,
             skip_rounds: false,
             reduced_gates: false,
+            column_rounds: false,
             blocker_masks: false,
             pivotal_by_subtraction: false,
             same_row_arrivals: false,
@@ -176,6 +182,10 @@ impl FastPaths {
         });
         out.push(FastPaths {
             reduced_gates: false,
+            ..d
+        });
+        out.push(FastPaths {
+            column_rounds: false,
             ..d
         });
         out.push(FastPaths {

@@ -5,7 +5,7 @@
 
 use super::negotiation::negotiate;
 use super::plan::Plan;
-use super::scratch::Scratch;
+use super::scratch::{BATCH, Scratch};
 use crate::scenario::Scenario;
 use crate::stats::tally::Tally;
 
@@ -40,7 +40,9 @@ pub(super) fn tally_pivotal(s: &Scenario, plan: &Plan, t: usize, sc: &Scratch, t
         let pivotal = sc.total[t] - a < plan.target
             || (!plan.roles.hall.is_empty() && {
                 let mut sums = [0u64; 64];
-                sums[..g].copy_from_slice(&sc.group_sums[t * g..t * g + g]);
+                for (k, sum) in sums[..g].iter_mut().enumerate() {
+                    *sum = sc.group_sums[k * BATCH + t];
+                }
                 sums[plan.contributors[i].group] -= a;
                 !plan.roles.met(&sums)
             });

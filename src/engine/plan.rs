@@ -109,6 +109,9 @@ pub struct ContributorPlan {
     /// Per joint condition state (see `Worlds`): bit k set when clause k
     /// reads only conditions and fails there. Empty when not tabulated.
     pub condition_fails: Vec<u64>,
+    /// When every joint condition state in which some clause fails has the
+    /// same first failing clause: that clause.
+    pub first_fail: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +144,10 @@ pub struct Plan {
     pub dense_coalitions: bool,
     /// The fast paths chosen for this run.
     pub paths: FastPaths,
+    /// Whether the negotiation runs over the batch's columns
+    /// (`negotiate_columns`): some clause reads the coalition, and every
+    /// such clause is reduced.
+    pub column_rounds: bool,
     /// Contributors whose lead time is not fixed (bit i).
     pub variable_leads: u64,
     /// Whether some contributor can be vetoed.
@@ -216,6 +223,7 @@ impl Plan {
                     coalition_clauses: coalition,
                     group,
                     condition_fails: Vec::new(),
+                    first_fail: None,
                 }
             })
             .collect();
@@ -232,6 +240,11 @@ impl Plan {
                 .collect();
             let (fails, open) = worlds::tabulate(s, w, &clauses);
             for (c, f) in contributors.iter_mut().zip(fails) {
+                let mut firsts = f.iter().filter(|f| **f != 0).map(|f| f.trailing_zeros());
+                c.first_fail = firsts
+                    .next()
+                    .filter(|&k| firsts.all(|other| other == k))
+                    .map(|k| k as usize);
                 c.condition_fails = f;
             }
             open
@@ -264,7 +277,11 @@ impl Plan {
             .enumerate()
             .filter(|(_, c)| !c.coalition_clauses.is_empty())
             .fold(0u64, |m, (i, _)| m | 1 << i);
+        let column_rounds = fp.column_rounds
+            && s.has_coalition_clauses()
+            && contributors.iter().all(|c| c.gate.is_reduced());
         Plan {
+            column_rounds,
             gated,
             world_open,
             world_blockers,

@@ -89,19 +89,49 @@ impl Roles {
         })
     }
 
-    /// roles.csv's counts of one trial: whether the contributors accepting
-    /// each role alone supply its minimum, and their personnel.
+    /// For the trials of a batch: whether every role minimum is met (into
+    /// `met`, 1 or 0), and roles.csv's counts (whether the contributors
+    /// accepting each role alone supply its minimum, and their personnel),
+    /// column by column. `sums[g * stride + t]` is group g's personnel in
+    /// trial t; `supply` is a column to work in.
     #[inline(always)]
-    pub fn tally(&self, s: &Scenario, group_sums: &[u64], tally: &mut Tally) {
-        for (r, role) in s.roles.iter().enumerate() {
-            let mut available = 0;
-            let mut bits = self.role_groups[r];
+    pub fn tally_columns(
+        &self,
+        s: &Scenario,
+        sums: &[u64],
+        stride: usize,
+        supply: &mut [u64],
+        met: &mut [u8],
+        tally: &mut Tally,
+    ) {
+        let len = met.len();
+        let add_groups = |groups: u64, supply: &mut [u64]| {
+            supply.fill(0);
+            let mut bits = groups;
             while bits != 0 {
-                available += group_sums[bits.trailing_zeros() as usize];
+                let g = bits.trailing_zeros() as usize;
                 bits &= bits - 1;
+                for (a, x) in supply.iter_mut().zip(&sums[g * stride..g * stride + len]) {
+                    *a += x;
+                }
+            }
+        };
+        met.fill(1);
+        for h in &self.hall {
+            add_groups(h.groups, supply);
+            for (m, a) in met.iter_mut().zip(supply.iter()) {
+                *m &= u8::from(*a >= h.demand);
+            }
+        }
+        for (r, role) in s.roles.iter().enumerate() {
+            add_groups(self.role_groups[r], supply);
+            let (mut reached, mut available) = (0u64, 0u64);
+            for a in supply.iter() {
+                reached += u64::from(*a >= role.minimum);
+                available += a;
             }
             let rt = &mut tally.roles[r];
-            rt.met += u64::from(available >= role.minimum);
+            rt.met += reached;
             rt.available_sum += available;
         }
     }

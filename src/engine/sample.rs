@@ -378,14 +378,20 @@ fn cached_beta_table(alpha: f64, beta: f64) -> std::sync::Arc<QuantileTable> {
 /// Quantiles of Beta(alpha, beta) (alpha, beta >= 1) at k / PERT_TABLE_CELLS,
 /// from the trapezoid-rule integral of the density on a fine grid.
 fn beta_quantile_table(alpha: f64, beta: f64) -> QuantileTable {
+    use rayon::prelude::*;
     let n = PERT_CDF_CELLS;
     let density = |x: f64| libm::pow(x, alpha - 1.0) * libm::pow(1.0 - x, beta - 1.0);
+    // The densities on every core (each value as computed alone), then the
+    // sum in order.
+    let densities: Vec<f64> = (0..=n)
+        .into_par_iter()
+        .map(|j| density(j as f64 / n as f64))
+        .collect();
     let mut cdf = Vec::with_capacity(n + 1);
     cdf.push(0.0);
-    let mut previous = density(0.0);
+    let mut previous = densities[0];
     let mut acc = 0.0;
-    for j in 1..=n {
-        let d = density(j as f64 / n as f64);
+    for &d in &densities[1..] {
         acc += 0.5 * (previous + d) / n as f64;
         cdf.push(acc);
         previous = d;

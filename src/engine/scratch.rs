@@ -24,6 +24,26 @@ pub(super) fn bit_mask(mask: u64, i: usize) -> u64 {
     0u64.wrapping_sub(mask >> i & 1)
 }
 
+/// Counts `n` trials (taken away when negative) with personnel `value` at
+/// timeline row `row` of fan.csv, in a worker's `fan` array (`Scratch::fan`)
+/// where it has room.
+#[inline(always)]
+pub(super) fn add_fan(
+    fan: &mut [i64],
+    plan: &Plan,
+    tally: &mut Tally,
+    row: usize,
+    value: u64,
+    n: i64,
+) {
+    let bin = value.div_ceil(plan.fan_step) as usize;
+    if bin < FAN_BINS && row * FAN_BINS < fan.len() {
+        fan[row * FAN_BINS + bin] += n;
+    } else {
+        tally.add_fan_count(row, value, n, plan.fan_step);
+    }
+}
+
 /// Reusable buffers of one worker. Columns are indexed by trial in the batch.
 pub struct Scratch {
     pub(super) words: Vec<u32>,
@@ -51,8 +71,20 @@ pub struct Scratch {
     pub(super) point: Vec<Vec<u16>>,
     /// Arrived personnel per trial (people).
     pub(super) total: Vec<u64>,
-    /// `group_sums[t * groups + g]`, people (only when the scenario has roles).
+    /// `group_sums[g * BATCH + t]`: role group g's arrived personnel in
+    /// trial t, people (only when the scenario has roles).
     pub(super) group_sums: Vec<u64>,
+    /// Per trial, the pledged personnel of those that joined (people; filled
+    /// by `negotiate_columns`).
+    pub(super) committed: Vec<u64>,
+    /// A column of personnel to work in (people).
+    pub(super) supply: Vec<u64>,
+    /// Per trial, a contributor's blocking reasons and the first of them
+    /// (bit k: clause k; the bit after the clauses: late).
+    pub(super) reasons: Vec<u64>,
+    pub(super) firsts: Vec<u64>,
+    /// 1 where every role minimum is met (only when the scenario has roles).
+    pub(super) roles_met: Vec<u8>,
     pub(super) success: Vec<u8>,
     /// Dense coalition counts for up to 16 contributors.
     pub(super) coalition_dense: Vec<[u64; 2]>,
@@ -64,6 +96,8 @@ pub struct Scratch {
     /// (`[row * FAN_BINS + bin]`), moved into the tally when the worker
     /// ends; empty when there are too many rows to keep them this way.
     pub(super) fan: Vec<i64>,
+    /// One trial's arrivals, sorted (see `arrivals::tally_build_up`).
+    pub(super) order: [u64; 64],
     /// Trials of the batch in which nobody arrived.
     pub(super) nobody: u64,
     /// Rows needed by the batch's arrivals (largest row + 1).
@@ -97,6 +131,11 @@ impl Scratch {
             point: vec![vec![0; BATCH]; n],
             total: vec![0; BATCH],
             group_sums: vec![0; BATCH * plan.roles.groups.len().max(1)],
+            supply: vec![0; BATCH],
+            committed: vec![0; BATCH],
+            roles_met: vec![0; BATCH],
+            reasons: vec![0; BATCH],
+            firsts: vec![0; BATCH],
             success: vec![0; BATCH],
             coalition_dense: if plan.dense_coalitions {
                 vec![[0, 0]; 1 << n]
@@ -106,6 +145,7 @@ impl Scratch {
             arrived_sum: vec![0; n],
             arriving: vec![0; plan.rows.fixed_count().unwrap_or(1202) + 1],
             rows_seen: 0,
+            order: [0; 64],
             nobody: 0,
             fan: match plan.rows.fixed_count() {
                 Some(rows) if rows <= FAN_ROWS => vec![0; rows * FAN_BINS],
@@ -119,25 +159,6 @@ impl Scratch {
                 Some(w) if plan.world_outcomes => vec![[0, 0]; w.count],
                 _ => Vec::new(),
             },
-        }
-    }
-
-    /// Counts `n` trials (taken away when negative) with personnel `value`
-    /// at timeline row `row` of fan.csv.
-    #[inline(always)]
-    pub(super) fn add_fan(
-        &mut self,
-        plan: &Plan,
-        tally: &mut Tally,
-        row: usize,
-        value: u64,
-        n: i64,
-    ) {
-        let bin = value.div_ceil(plan.fan_step) as usize;
-        if bin < FAN_BINS && row * FAN_BINS < self.fan.len() {
-            self.fan[row * FAN_BINS + bin] += n;
-        } else {
-            tally.add_fan_count(row, value, n, plan.fan_step);
         }
     }
 

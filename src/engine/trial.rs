@@ -16,10 +16,8 @@ pub(super) fn tally_trial(
     sc: &mut Scratch,
     tally: &mut Tally,
 ) {
-    let g = plan.roles.groups.len().max(1);
     let total = sc.total[t];
-    let group_sums = &sc.group_sums[t * g..t * g + g];
-    let roles_met = plan.roles.hall.is_empty() || plan.roles.met(group_sums);
+    let roles_met = plan.roles.hall.is_empty() || sc.roles_met[t] != 0;
     let reached = total >= plan.target;
     let success = reached && roles_met;
     sc.success[t] = success as u8;
@@ -30,10 +28,8 @@ pub(super) fn tally_trial(
     tally.personnel_sum += total;
     tally.personnel_sq += total as u128 * total as u128;
 
-    plan.roles.tally(s, group_sums, tally);
     conditions::tally_trial(plan, t, success, sc, tally);
     blockers::count_trial(s, t, sc);
-    arrivals::tally_trial(plan, t, sc);
     coalition::tally_trial(plan, t, success, sc, tally);
     if reached {
         arrivals::tally_first_rows(plan, t, sc, tally, success);

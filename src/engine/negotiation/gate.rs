@@ -89,14 +89,29 @@ impl Gate {
     /// clauses, as given to `new`).
     #[inline(always)]
     pub fn admits(&self, requires: &[Clause], states: &[u8], joined: u64, committed: u64) -> bool {
-        joined & self.need_joined == self.need_joined
-            && joined & self.need_absent == 0
-            && committed >= self.committed_min
-            && committed <= self.committed_max
+        self.admits_reduced(joined, committed)
             && self
                 .rest
                 .iter()
                 .all(|&k| requires[k].expr.holds(states, joined, committed))
+    }
+}
+
+impl Gate {
+    /// Whether every clause reduced to masks and a range of committed
+    /// personnel.
+    pub fn is_reduced(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    /// Whether the reduced clauses hold, without branches (so that a column
+    /// of trials can be tested in one pass).
+    #[inline(always)]
+    pub fn admits_reduced(&self, joined: u64, committed: u64) -> bool {
+        (joined & self.need_joined == self.need_joined)
+            & (joined & self.need_absent == 0)
+            & (committed >= self.committed_min)
+            & (committed <= self.committed_max)
     }
 }
 

@@ -47,6 +47,48 @@ pub fn negotiate(
     }
 }
 
+/// `negotiate` for every trial of the batch at once, when every clause that
+/// reads the coalition is reduced (`Plan::column_rounds`): round by round,
+/// contributor by contributor in file order, each a branch-free pass over
+/// the batch's columns; a trial whose round changed nothing is left as it
+/// is by the next, so rounds go on until one changes no trial. Fills
+/// `sc.joined` and, in `sc.committed`, each trial's pledged personnel of
+/// those that joined.
+#[inline(always)]
+pub(super) fn negotiate_columns(plan: &Plan, len: usize, sc: &mut Scratch) {
+    let (joined, committed) = (&mut sc.joined[..len], &mut sc.committed[..len]);
+    joined.fill(0);
+    committed.fill(0);
+    let mut round = 0;
+    loop {
+        let mut changed = 0u64;
+        for (i, cp) in plan.contributors.iter().enumerate() {
+            let gated = plan.gated >> i & 1 == 1;
+            // After the first round only those that wait on the coalition
+            // can join.
+            if round > 0 && !gated {
+                continue;
+            }
+            let columns = joined
+                .iter_mut()
+                .zip(committed.iter_mut())
+                .zip(&sc.eligible[..len])
+                .zip(&sc.pledge[i][..len]);
+            for (((j, c), e), p) in columns {
+                let admitted = !gated || cp.gate.admits_reduced(*j, *c);
+                let joins = (e & !*j) >> i & 1 & u64::from(admitted);
+                *j |= joins << i;
+                *c += *p as u64 & 0u64.wrapping_sub(joins);
+                changed |= joins;
+            }
+        }
+        if changed == 0 {
+            return;
+        }
+        round += 1;
+    }
+}
+
 /// Pledged personnel of the joined contributors other than `i` (people).
 #[inline(always)]
 pub(super) fn committed_others(sc: &Scratch, t: usize, joined: u64, i: usize) -> u64 {
