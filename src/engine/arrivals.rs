@@ -5,7 +5,7 @@
 //! reached, and success.
 
 use super::plan::Plan;
-use super::scratch::{BATCH, Scratch, add_fan, bit_mask};
+use super::scratch::{BATCH, Scratch, add_fan, bit_mask, kept};
 use crate::scenario::Scenario;
 use crate::stats::tally::{Tally, bump};
 
@@ -16,13 +16,14 @@ use crate::stats::tally::{Tally, bump};
 pub(super) fn sum_arrivals(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scratch) {
     let g = plan.roles.groups.len();
     let by_group = !s.roles.is_empty() && g > 1;
-    sc.total[..len].fill(0);
-    if by_group {
-        for k in 0..g {
-            sc.group_sums[k * BATCH..k * BATCH + len].fill(0);
-        }
+    if sc.deployed.is_empty() {
+        sc.total[..len].fill(0);
     }
+    // Groups already written to (the first contributor of a group writes
+    // over its column, as contributor 0 does over the totals).
+    let mut written = 0u64;
     for (i, deployed) in sc.deployed.iter().enumerate() {
+        let keep = kept(i);
         let total = &mut sc.total[..len];
         let columns = total
             .iter_mut()
@@ -30,22 +31,29 @@ pub(super) fn sum_arrivals(s: &Scenario, plan: &Plan, len: usize, sc: &mut Scrat
             .zip(&sc.arrived[..len]);
         let mut own = 0;
         if by_group {
-            let group = plan.contributors[i].group * BATCH;
-            let group = &mut sc.group_sums[group..group + len];
+            let group = plan.contributors[i].group;
+            let keep_group = bit_mask(written, group);
+            written |= 1 << group;
+            let group = &mut sc.group_sums[group * BATCH..group * BATCH + len];
             for (((sum, d), a), in_group) in columns.zip(group.iter_mut()) {
                 let a = *d as u64 & bit_mask(*a, i);
-                *sum += a;
-                *in_group += a;
+                *sum = (*sum & keep) + a;
+                *in_group = (*in_group & keep_group) + a;
                 own += a;
             }
         } else {
             for ((sum, d), a) in columns {
                 let a = *d as u64 & bit_mask(*a, i);
-                *sum += a;
+                *sum = (*sum & keep) + a;
                 own += a;
             }
         }
         sc.arrived_sum[i] = own;
+    }
+    if by_group {
+        for k in (0..g).filter(|k| written >> k & 1 == 0) {
+            sc.group_sums[k * BATCH..k * BATCH + len].fill(0);
+        }
     }
     if !s.roles.is_empty() && g == 1 {
         sc.group_sums[..len].copy_from_slice(&sc.total[..len]);

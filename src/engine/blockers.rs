@@ -9,7 +9,7 @@ use super::bitcount::count_bits;
 use super::eligibility::condition_fails;
 use super::negotiation::committed_others;
 use super::plan::{ContributorPlan, Plan};
-use super::scratch::{Scratch, bit_mask};
+use super::scratch::{Scratch, bit_mask, kept};
 use crate::scenario::Scenario;
 use crate::stats::tally::{ContributorTally, Tally};
 
@@ -66,10 +66,10 @@ pub(super) fn tally_batch(
     // `committed` (each takes its own pledge away).
     let mut committed = std::mem::take(&mut sc.supply);
     if plan.paths.blocker_masks && plan.contributors.iter().any(|c| c.reads_committed) {
-        committed[..len].fill(0);
         for (j, pledge) in sc.pledge.iter().enumerate() {
+            let keep = kept(j);
             for ((sum, p), joined) in committed[..len].iter_mut().zip(&pledge[..len]).zip(joined) {
-                *sum += *p as u64 & bit_mask(*joined, j);
+                *sum = (*sum & keep) + (*p as u64 & bit_mask(*joined, j));
             }
         }
     }

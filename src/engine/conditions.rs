@@ -4,7 +4,7 @@
 //! per joint state spread over the conditions once per batch.
 
 use super::plan::{ConditionPlan, Plan};
-use super::scratch::Scratch;
+use super::scratch::{Scratch, kept};
 use super::streams::Streams;
 use crate::scenario::Scenario;
 use crate::stats::tally::Tally;
@@ -17,24 +17,34 @@ pub(super) fn draw_conditions(
     len: usize,
     sc: &mut Scratch,
 ) {
-    sc.world[..len].fill(0);
-    for cp in &plan.conditions {
+    if plan.conditions.is_empty() {
+        sc.world[..len].fill(0);
+    }
+    for (k, cp) in plan.conditions.iter().enumerate() {
         streams.fill(cp.stream, first, &mut sc.words[..len]);
+        // The first condition writes over the joint states.
+        let keep = kept(k) as u16;
         // Unrolled for the usual numbers of states.
         match cp.cuts[0].len() {
-            2 => draw_states::<1>(plan, cp, len, sc),
-            3 => draw_states::<2>(plan, cp, len, sc),
-            4 => draw_states::<3>(plan, cp, len, sc),
-            _ => draw_states_any(plan, cp, len, sc),
+            2 => draw_states::<1>(plan, cp, keep, len, sc),
+            3 => draw_states::<2>(plan, cp, keep, len, sc),
+            4 => draw_states::<3>(plan, cp, keep, len, sc),
+            _ => draw_states_any(plan, cp, keep, len, sc),
         }
     }
 }
 
 /// One condition's state in every trial of the batch, from the words in
 /// `sc.words`: the number of the row's cuts at or below the word, for a
-/// condition of `M + 1` states.
+/// condition of `M + 1` states. The joint state keeps `keep` of its bits.
 #[inline(always)]
-fn draw_states<const M: usize>(plan: &Plan, cp: &ConditionPlan, len: usize, sc: &mut Scratch) {
+fn draw_states<const M: usize>(
+    plan: &Plan,
+    cp: &ConditionPlan,
+    keep: u16,
+    len: usize,
+    sc: &mut Scratch,
+) {
     let c = plan.condition_count;
     // The state's place value in the joint state (0 when not tabulated).
     let stride = plan.worlds.as_ref().map_or(0, |w| w.strides[cp.index]) as u16;
@@ -48,13 +58,13 @@ fn draw_states<const M: usize>(plan: &Plan, cp: &ConditionPlan, len: usize, sc: 
         let w = sc.words[t] as u64;
         let state = rows[row].iter().map(|cut| u8::from(w >= *cut)).sum::<u8>();
         sc.states[t * c + cp.index] = state;
-        sc.world[t] += u16::from(state) * stride;
+        sc.world[t] = (sc.world[t] & keep) + u16::from(state) * stride;
     }
 }
 
 /// `draw_states` for any number of states.
 #[inline(always)]
-fn draw_states_any(plan: &Plan, cp: &ConditionPlan, len: usize, sc: &mut Scratch) {
+fn draw_states_any(plan: &Plan, cp: &ConditionPlan, keep: u16, len: usize, sc: &mut Scratch) {
     let c = plan.condition_count;
     let stride = plan.worlds.as_ref().map_or(0, |w| w.strides[cp.index]) as u16;
     for t in 0..len {
@@ -67,7 +77,7 @@ fn draw_states_any(plan: &Plan, cp: &ConditionPlan, len: usize, sc: &mut Scratch
             .map(|cut| u8::from(w >= *cut))
             .sum::<u8>();
         sc.states[t * c + cp.index] = state;
-        sc.world[t] += u16::from(state) * stride;
+        sc.world[t] = (sc.world[t] & keep) + u16::from(state) * stride;
     }
 }
 

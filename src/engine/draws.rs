@@ -13,7 +13,8 @@ use super::streams::Streams;
 use crate::scenario::Scenario;
 use crate::scenario::timeline::Rows;
 
-/// Sets bit `i` of `masks[t]` where the Bernoulli draw of trial t is true.
+/// Sets bit `i` of `masks[t]` where the Bernoulli draw of trial t is true,
+/// and clears it elsewhere; contributor 0 writes over the whole column.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn draw_bernoulli(
@@ -28,8 +29,10 @@ fn draw_bernoulli(
     masks: &mut [u64],
 ) {
     if let Some(certain) = b.certain().filter(|_| plan.paths.fixed_values) {
-        if certain {
-            masks.iter_mut().for_each(|m| *m |= 1 << i);
+        match (certain, i) {
+            (true, _) => put_bits(masks, i, std::iter::repeat(true)),
+            (false, 0) => masks.fill(0),
+            (false, _) => {}
         }
         return;
     }
@@ -37,30 +40,46 @@ fn draw_bernoulli(
     match b {
         Bernoulli::Fixed(thr) => match u32::try_from(*thr) {
             Ok(thr) => {
-                for (m, w) in masks.iter_mut().zip(words.iter()) {
-                    *m |= u64::from(*w < thr) << i;
-                }
+                put_bits(masks, i, words.iter().map(|w| *w < thr));
             }
             // 2³², probability 1 (when not taken as certain above).
-            Err(_) => masks.iter_mut().for_each(|m| *m |= 1 << i),
+            Err(_) => put_bits(masks, i, std::iter::repeat(true)),
         },
         Bernoulli::Given {
             condition,
             thresholds,
         } => {
             let c = plan.condition_count;
-            for (t, (m, w)) in masks.iter_mut().zip(words.iter()).enumerate() {
+            let draws = words.iter().enumerate().map(|(t, w)| {
                 let thr = thresholds[states[t * c + condition] as usize];
-                *m |= u64::from((*w as u64) < thr) << i;
-            }
+                (*w as u64) < thr
+            });
+            put_bits(masks, i, draws);
         }
         // Trees come with time, which the reference runs; read in general.
         Bernoulli::Nested { .. } => {
             let c = plan.condition_count;
-            for (t, (m, w)) in masks.iter_mut().zip(words.iter()).enumerate() {
+            let draws = words.iter().enumerate().map(|(t, w)| {
                 let thr = b.threshold_at(&states[t * c..t * c + c]);
-                *m |= u64::from((*w as u64) < thr) << i;
-            }
+                (*w as u64) < thr
+            });
+            put_bits(masks, i, draws);
+        }
+    }
+}
+
+/// Sets bit i of each mask where `bits` is true and clears it elsewhere:
+/// contributor 0 writes over the whole column (the last batch's masks), in
+/// a loop of its own so that both stay vectorised.
+#[inline(always)]
+fn put_bits(masks: &mut [u64], i: usize, bits: impl Iterator<Item = bool>) {
+    if i == 0 {
+        for (m, b) in masks.iter_mut().zip(bits) {
+            *m = u64::from(b);
+        }
+    } else {
+        for (m, b) in masks.iter_mut().zip(bits) {
+            *m |= u64::from(b) << i;
         }
     }
 }
@@ -74,8 +93,10 @@ pub(super) fn draw_contributors(
     len: usize,
     sc: &mut Scratch,
 ) {
-    sc.willing[..len].fill(0);
-    sc.vetoed[..len].fill(0);
+    if plan.contributors.is_empty() {
+        sc.willing[..len].fill(0);
+        sc.vetoed[..len].fill(0);
+    }
     sc.late[..len].fill(0);
     let Some(world_open) = &plan.world_open else {
         // Too many joint condition states to tabulate: contributor by
@@ -159,13 +180,12 @@ fn draw_amounts(
     {
         // Branch-free compaction: every trial is written, only the
         // eligible ones are kept.
-        sc.picked.resize(len + 1, 0);
         let mut n = 0;
         for (t, e) in sc.eligible[..len].iter().enumerate() {
             sc.picked[n] = t as u16;
             n += (e >> i & 1) as usize;
         }
-        sc.picked.truncate(n);
+        sc.picked_n = n;
         draw_amounts_sparse(plan, i, streams, first, len, sc);
     } else {
         draw_amounts_dense(plan, i, streams, first, len, sc);
@@ -283,14 +303,14 @@ fn draw_amounts_sparse(
     if !cp.delivery.is_fixed() {
         streams.fill(s_delivery, first, words);
     }
-    for &t in &sc.picked {
+    for &t in &sc.picked[..sc.picked_n] {
         let t = t as usize;
         deployed[t] = whole(pledge[t] as f64 * cp.delivery.quantile(unit(words[t])));
     }
     if !cp.lead.is_fixed() {
         streams.fill(s_lead, first, words);
     }
-    for &t in &sc.picked {
+    for &t in &sc.picked[..sc.picked_n] {
         let t = t as usize;
         let lead = cp.lead.quantile(unit(words[t]));
         row[t] = plan.rows.row_or(lead, LATE);

@@ -104,27 +104,15 @@ impl Roles {
         met: &mut [u8],
         tally: &mut Tally,
     ) {
-        let len = met.len();
-        let add_groups = |groups: u64, supply: &mut [u64]| {
-            supply.fill(0);
-            let mut bits = groups;
-            while bits != 0 {
-                let g = bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                for (a, x) in supply.iter_mut().zip(&sums[g * stride..g * stride + len]) {
-                    *a += x;
-                }
-            }
-        };
         met.fill(1);
         for h in &self.hall {
-            add_groups(h.groups, supply);
+            let supply = group_supply(h.groups, sums, stride, supply);
             for (m, a) in met.iter_mut().zip(supply.iter()) {
                 *m &= u8::from(*a >= h.demand);
             }
         }
         for (r, role) in s.roles.iter().enumerate() {
-            add_groups(self.role_groups[r], supply);
+            let supply = group_supply(self.role_groups[r], sums, stride, supply);
             let (mut reached, mut available) = (0u64, 0u64);
             for a in supply.iter() {
                 reached += u64::from(*a >= role.minimum);
@@ -135,4 +123,42 @@ impl Roles {
             rt.available_sum += available;
         }
     }
+}
+
+/// Per trial, the personnel of the groups `groups` (bit g): group g's own
+/// column when it is the only one, else their sums in `supply`.
+#[inline(always)]
+fn group_supply<'a>(
+    groups: u64,
+    sums: &'a [u64],
+    stride: usize,
+    supply: &'a mut [u64],
+) -> &'a [u64] {
+    let len = supply.len();
+    let column = |g: u32| &sums[g as usize * stride..g as usize * stride + len];
+    if groups.count_ones() == 1 {
+        return column(groups.trailing_zeros());
+    }
+    if groups == 0 {
+        supply.fill(0);
+        return supply;
+    }
+    // The first two groups' sum written over `supply`, then the others added.
+    let first = groups.trailing_zeros();
+    let rest = groups & (groups - 1);
+    for ((a, x), y) in supply
+        .iter_mut()
+        .zip(column(first))
+        .zip(column(rest.trailing_zeros()))
+    {
+        *a = x + y;
+    }
+    let mut bits = rest & (rest - 1);
+    while bits != 0 {
+        for (a, x) in supply.iter_mut().zip(column(bits.trailing_zeros())) {
+            *a += x;
+        }
+        bits &= bits - 1;
+    }
+    supply
 }

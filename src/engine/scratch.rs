@@ -24,6 +24,15 @@ pub(super) fn bit_mask(mask: u64, i: usize) -> u64 {
     0u64.wrapping_sub(mask >> i & 1)
 }
 
+/// What a column keeps of its contents when the k-th of the passes that
+/// build it up writes to it: nothing for the first, which writes over the
+/// last batch's values instead of the column being cleared before it
+/// (all ones for the others).
+#[inline(always)]
+pub(super) fn kept(k: usize) -> u64 {
+    0u64.wrapping_sub(u64::from(k > 0))
+}
+
 /// Counts `n` trials (taken away when negative) with personnel `value` at
 /// timeline row `row` of fan.csv, in a worker's `fan` array (`Scratch::fan`)
 /// where it has room.
@@ -50,8 +59,11 @@ pub struct Scratch {
     pub(super) values: Vec<f64>,
     /// `states[t * conditions + c]`: state index of condition c in trial t.
     pub(super) states: Vec<u8>,
-    /// Trials picked for sparse sampling (indices into the batch).
+    /// Trials picked for sparse sampling (indices into the batch): the
+    /// first `picked_n`; the column is one longer than a batch, since every
+    /// trial is written and only the picked ones advance.
     pub(super) picked: Vec<u16>,
+    pub(super) picked_n: usize,
     /// Joint condition state of each trial (see `plan::Worlds`).
     pub(super) world: Vec<u16>,
     /// Bit i: contributor i is willing / vetoed / eligible / late / joined / arrived.
@@ -118,7 +130,8 @@ impl Scratch {
             values: vec![0.0; BATCH],
             states: vec![0; BATCH * plan.condition_count.max(1)],
             world: vec![0; BATCH],
-            picked: Vec::with_capacity(BATCH + 1),
+            picked: vec![0; BATCH + 1],
+            picked_n: 0,
             willing: vec![0; BATCH],
             vetoed: vec![0; BATCH],
             eligible: vec![0; BATCH],
