@@ -24,23 +24,36 @@ pub(super) fn draw_conditions(
         streams.fill(cp.stream, first, &mut sc.words[..len]);
         // The first condition writes over the joint states.
         let keep = kept(k) as u16;
-        // Unrolled for the usual numbers of states.
+        // Unrolled for the usual numbers of states: rows of M cuts.
         match cp.cuts[0].len() {
-            2 => draw_states::<1>(plan, cp, keep, len, sc),
-            3 => draw_states::<2>(plan, cp, keep, len, sc),
-            4 => draw_states::<3>(plan, cp, keep, len, sc),
-            _ => draw_states_any(plan, cp, keep, len, sc),
+            2 => draw_states(plan, cp, &fixed_rows::<1>(cp), keep, len, sc),
+            3 => draw_states(plan, cp, &fixed_rows::<2>(cp), keep, len, sc),
+            4 => draw_states(plan, cp, &fixed_rows::<3>(cp), keep, len, sc),
+            _ => {
+                let rows: Vec<&[u64]> = cp.cuts.iter().map(|r| &r[..r.len() - 1]).collect();
+                draw_states(plan, cp, &rows, keep, len, sc)
+            }
         }
     }
 }
 
+/// A condition's rows of cuts without the last (2³², which no word reaches), as
+/// arrays of `M`, for a condition of `M + 1` states.
+fn fixed_rows<const M: usize>(cp: &ConditionPlan) -> Vec<[u64; M]> {
+    cp.cuts
+        .iter()
+        .map(|r| std::array::from_fn(|k| r[k]))
+        .collect()
+}
+
 /// One condition's state in every trial of the batch, from the words in
-/// `sc.words`: the number of the row's cuts at or below the word, for a
-/// condition of `M + 1` states. The joint state keeps `keep` of its bits.
+/// `sc.words`: the number of cuts of the trial's row at or below the word
+/// (branch-free). The joint state keeps `keep` of its bits.
 #[inline(always)]
-fn draw_states<const M: usize>(
+fn draw_states<R: AsRef<[u64]>>(
     plan: &Plan,
     cp: &ConditionPlan,
+    rows: &[R],
     keep: u16,
     len: usize,
     sc: &mut Scratch,
@@ -48,31 +61,11 @@ fn draw_states<const M: usize>(
     let c = plan.condition_count;
     // The state's place value in the joint state (0 when not tabulated).
     let stride = plan.worlds.as_ref().map_or(0, |w| w.strides[cp.index]) as u16;
-    let rows: Vec<[u64; M]> = cp
-        .cuts
-        .iter()
-        .map(|r| std::array::from_fn(|k| r[k]))
-        .collect();
     for t in 0..len {
         let row = cp.parent.map_or(0, |p| sc.states[t * c + p] as usize);
         let w = sc.words[t] as u64;
-        let state = rows[row].iter().map(|cut| u8::from(w >= *cut)).sum::<u8>();
-        sc.states[t * c + cp.index] = state;
-        sc.world[t] = (sc.world[t] & keep) + u16::from(state) * stride;
-    }
-}
-
-/// `draw_states` for any number of states.
-#[inline(always)]
-fn draw_states_any(plan: &Plan, cp: &ConditionPlan, keep: u16, len: usize, sc: &mut Scratch) {
-    let c = plan.condition_count;
-    let stride = plan.worlds.as_ref().map_or(0, |w| w.strides[cp.index]) as u16;
-    for t in 0..len {
-        let row = cp.parent.map_or(0, |p| sc.states[t * c + p] as usize);
-        let w = sc.words[t] as u64;
-        let cuts = &cp.cuts[row];
-        // Count the cuts at or below the word: branch-free.
-        let state = cuts[..cuts.len() - 1]
+        let state = rows[row]
+            .as_ref()
             .iter()
             .map(|cut| u8::from(w >= *cut))
             .sum::<u8>();
