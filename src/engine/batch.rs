@@ -8,6 +8,7 @@ use super::arrivals::sum_arrivals;
 use super::conditions::draw_conditions;
 use super::draws::draw_contributors;
 use super::negotiation::{negotiate, negotiate_columns};
+use super::paths::Build;
 use super::plan::Plan;
 pub use super::scratch::BATCH;
 use super::scratch::Scratch;
@@ -19,9 +20,10 @@ use crate::stats::tally::{Tally, bump};
 
 /// Runs trials `first .. first + len` (len <= BATCH) and adds them to `tally`.
 ///
-/// On processors with AVX2 the same code runs compiled for them (wider
-/// vectors, bit instructions); Rust never fuses or reorders floating-point
-/// operations, so the results are the same bit for bit.
+/// The same code runs compiled for the widest vectors the processor has
+/// (AVX-512, AVX2) unless the plan asks for a narrower build; Rust never
+/// fuses or reorders floating-point operations, so every build gives the
+/// same results bit for bit.
 pub fn run_batch(
     s: &Scenario,
     plan: &Plan,
@@ -31,28 +33,60 @@ pub fn run_batch(
     sc: &mut Scratch,
     tally: &mut Tally,
 ) {
-    #[cfg(target_arch = "x86_64")]
-    if plan.paths.wide_vectors && wide_vectors() {
-        // SAFETY: the processor has the features `run_batch_avx2` enables.
-        unsafe { run_batch_avx2(s, plan, streams, first, len, sc, tally) };
-        return;
+    match build_for(plan.paths.vectors) {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `build_for` picks a build only where the processor has
+        // the features it is compiled for.
+        Build::Avx512 => unsafe { run_batch_avx512(s, plan, streams, first, len, sc, tally) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above.
+        Build::Avx2 => unsafe { run_batch_avx2(s, plan, streams, first, len, sc, tally) },
+        _ => run_batch_portable(s, plan, streams, first, len, sc, tally),
     }
-    run_batch_portable(s, plan, streams, first, len, sc, tally);
 }
 
-/// Whether the processor has what `run_batch_avx2` is compiled for.
-#[cfg(target_arch = "x86_64")]
-pub fn wide_vectors() -> bool {
-    std::arch::is_x86_feature_detected!("avx2")
-        && std::arch::is_x86_feature_detected!("bmi1")
-        && std::arch::is_x86_feature_detected!("bmi2")
-        && std::arch::is_x86_feature_detected!("lzcnt")
-        && std::arch::is_x86_feature_detected!("popcnt")
+/// The build that runs when the plan allows builds up to `widest`: the
+/// widest of them the processor has.
+pub fn build_for(widest: Build) -> Build {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        let avx2 = has!("avx2") && has!("bmi1") && has!("bmi2") && has!("lzcnt") && has!("popcnt");
+        let avx512 = avx2
+            && has!("avx512f")
+            && has!("avx512bw")
+            && has!("avx512cd")
+            && has!("avx512dq")
+            && has!("avx512vl");
+        match widest {
+            Build::Avx512 if avx512 => return Build::Avx512,
+            Build::Avx512 | Build::Avx2 if avx2 => return Build::Avx2,
+            _ => {}
+        }
+    }
+    let _ = widest;
+    Build::Portable
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx,avx2,bmi1,bmi2,lzcnt,popcnt")]
 unsafe fn run_batch_avx2(
+    s: &Scenario,
+    plan: &Plan,
+    streams: &Streams,
+    first: u64,
+    len: usize,
+    sc: &mut Scratch,
+    tally: &mut Tally,
+) {
+    run_batch_body(s, plan, streams, first, len, sc, tally);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(
+    enable = "avx,avx2,bmi1,bmi2,lzcnt,popcnt,avx512f,avx512bw,avx512cd,avx512dq,avx512vl"
+)]
+unsafe fn run_batch_avx512(
     s: &Scenario,
     plan: &Plan,
     streams: &Streams,

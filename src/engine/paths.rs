@@ -3,6 +3,17 @@
 //! (the differential tests force each on and off and compare the tallies
 //! with the reference simulator); a threshold only says when it is cheaper.
 
+/// The compiled builds of the batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    /// For any processor of the target.
+    Portable,
+    /// For x86-64 processors with AVX2 (256-bit vectors) and bit instructions.
+    Avx2,
+    /// For x86-64 processors with AVX-512 (512-bit vectors, the x86-64-v4 set).
+    Avx512,
+}
+
 /// Whether a fast path with a cost threshold is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Use {
@@ -94,8 +105,9 @@ pub struct FastPaths {
     /// Draws that cannot vary (fixed values, probabilities 0 and 1) filled
     /// without reading their streams, and counted by column.
     pub fixed_values: bool,
-    /// The batch compiled for AVX2, where the processor has it.
-    pub wide_vectors: bool,
+    /// The widest compiled build of the batch allowed (the processor's
+    /// widest of them runs; `Build::Portable` for none of the wide ones).
+    pub vectors: Build,
 }
 
 impl Default for FastPaths {
@@ -113,7 +125,7 @@ impl Default for FastPaths {
             pivotal_by_subtraction: true,
             same_row_arrivals: true,
             fixed_values: true,
-            wide_vectors: true,
+            vectors: Build::Avx512,
         }
     }
 }
@@ -134,7 +146,7 @@ impl FastPaths {
             pivotal_by_subtraction: false,
             same_row_arrivals: false,
             fixed_values: false,
-            wide_vectors: false,
+            vectors: Build::Portable,
         }
     }
 
@@ -204,10 +216,9 @@ impl FastPaths {
             fixed_values: false,
             ..d
         });
-        out.push(FastPaths {
-            wide_vectors: false,
-            ..d
-        });
+        for vectors in [Build::Avx2, Build::Portable] {
+            out.push(FastPaths { vectors, ..d });
+        }
         out
     }
 }
