@@ -25,8 +25,6 @@ pub(super) fn tally_trial(
     tally.success += success as u64;
     tally.reached += reached as u64;
     tally.roles_met += roles_met as u64;
-    tally.personnel_sum += total;
-    tally.personnel_sq += total as u128 * total as u128;
 
     conditions::tally_trial(plan, t, success, sc, tally);
     blockers::count_trial(s, t, sc);
