@@ -310,11 +310,12 @@ fn draw_amounts_sparse(
     if !cp.lead.is_fixed() {
         streams.fill(s_lead, first, words);
     }
+    let cap = plan.rows.point_cap();
     for &t in &sc.picked[..sc.picked_n] {
         let t = t as usize;
         let lead = cp.lead.quantile(unit(words[t]));
         row[t] = plan.rows.row_or(lead, LATE);
-        point[t] = Rows::point_of(lead, plan.rows.point_cap());
+        point[t] = Rows::point_of(lead, cap);
         sc.late[t] |= u64::from(row[t] == LATE) << i;
     }
 }

@@ -24,7 +24,7 @@ impl Rows {
     #[inline(always)]
     pub fn row_or(&self, lead: f64, late: u16) -> u16 {
         let (h, last) = match self.horizon {
-            Some(h) => (h, libm::floor(h) + 1.0),
+            Some(h) => (h, h.floor() + 1.0),
             None => (f64::INFINITY, f64::INFINITY),
         };
         // Rounding up is exact, so this is the same on every platform.
@@ -97,10 +97,13 @@ impl Rows {
     /// `point_cap()`, computed once for the column.
     #[inline(always)]
     pub fn point_of(t: f64, cap: f64) -> u16 {
-        let k = libm::ceil(t * 10.0).max(0.0);
+        let k = (t * 10.0).ceil().max(0.0);
         let k = k - f64::from(u8::from(k >= 1.0) & u8::from((k - 1.0) / 10.0 >= t));
         let k = k + f64::from(u8::from(k / 10.0 < t));
-        k.min(cap).min(f64::from(u16::MAX)) as u16
+        let k = k.min(cap).min(f64::from(u16::MAX));
+        // SAFETY: k is a whole number in 0..=u16::MAX (`max` turned a NaN
+        // into 0). Unchecked, like `row_or`, so that the loops vectorise.
+        unsafe { k.to_int_unchecked::<i32>() as u16 }
     }
 
     /// The month of grid point k.
