@@ -10,6 +10,7 @@ use super::eligibility::condition_fails;
 use super::negotiation::committed_others;
 use super::plan::{ContributorPlan, Plan};
 use super::scratch::{Scratch, bit_mask, kept};
+use super::slots::sum_into_slots;
 use crate::scenario::Scenario;
 use crate::stats::tally::{ContributorTally, Tally};
 
@@ -165,7 +166,6 @@ pub(super) fn tally_batch(
                 }
             }
         }
-        let mut by_first = [0u64; 65];
         let late_bit = u64::from(has_horizon) << late_shift;
         let columns = reasons[..len].iter_mut().zip(firsts[..len].iter_mut());
         for (t, (reasons, first)) in columns.enumerate() {
@@ -174,8 +174,12 @@ pub(super) fn tally_batch(
             let late = bit_mask(joined[t] & sc.late[t], i) & late_bit;
             *reasons = (*reasons | late) & missing;
             *first = *reasons & reasons.wrapping_neg() & open;
-            by_first[first.trailing_zeros() as usize] += pledge[t] as u64;
         }
+        let mut by_first = [0u64; 65];
+        let firsts = &firsts[..len];
+        sum_into_slots(len, &mut by_first, |t| {
+            (firsts[t].trailing_zeros() as usize, pledge[t] as u64)
+        });
         let (mut any, mut first) = ([0u64; 64], [0u64; 64]);
         let bits = late_shift as usize + 1;
         count_bits(reasons[..len].iter().copied(), bits, &mut any);
@@ -276,16 +280,12 @@ fn by_first_fail(
     ct: &mut ContributorTally,
 ) {
     let len = pledge.len();
-    let open = sc.willing[..len]
-        .iter()
-        .zip(&sc.vetoed[..len])
-        .zip(&sc.joined[..len])
-        .map(|((w, v), j)| w & !v & !j);
+    let open = |t: usize| sc.willing[t] & !sc.vetoed[t] & !sc.joined[t];
     let mut by_first = [0u64; 65];
-    for ((p, o), world) in pledge.iter().zip(open).zip(&sc.world[..len]) {
-        let first = cp.condition_fails[*world as usize].trailing_zeros() as usize;
-        by_first[first] += *p as u64 & bit_mask(o, i);
-    }
+    sum_into_slots(len, &mut by_first, |t| {
+        let first = cp.condition_fails[sc.world[t] as usize].trailing_zeros() as usize;
+        (first, pledge[t] as u64 & bit_mask(open(t), i))
+    });
     for (k, sum) in by_first.iter().enumerate().filter(|(_, sum)| **sum != 0) {
         ct.first_pledge[2 + k.min(63)] += sum;
     }

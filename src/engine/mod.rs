@@ -19,6 +19,7 @@ pub mod reference;
 mod roles;
 pub mod sample;
 mod scratch;
+mod slots;
 pub mod streams;
 mod trial;
 mod worlds;
