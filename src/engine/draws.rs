@@ -4,6 +4,7 @@
 //! on the way (see `eligibility`), so that amounts can be sampled only where
 //! it may join.
 
+use super::bitcount::count_bits;
 use super::eligibility::{mark_all_from_tables, mark_eligible};
 use super::paths::SPARSE_DENSITY;
 use super::plan::{Bernoulli, Plan};
@@ -112,12 +113,11 @@ pub(super) fn draw_contributors(
         draw_willing_vetoed(plan, i, streams, first, len, sc);
     }
     mark_all_from_tables(world_open, len, sc);
-    for i in 0..plan.contributors.len() {
-        let open = sc.eligible[..len]
-            .iter()
-            .map(|e| (e >> i & 1) as u32)
-            .sum::<u32>();
-        draw_amounts(plan, i, open as usize, streams, first, len, sc);
+    let mut open = [0u64; 64];
+    let n = plan.contributors.len();
+    count_bits(sc.eligible[..len].iter().copied(), n, &mut open);
+    for (i, open) in open.iter().enumerate().take(n) {
+        draw_amounts(plan, i, *open as usize, streams, first, len, sc);
     }
 }
 
@@ -178,12 +178,19 @@ fn draw_amounts(
         .sparse_sampling
         .taken(open * SPARSE_DENSITY < len)
     {
-        // Branch-free compaction: every trial is written, only the
-        // eligible ones are kept.
+        // The eligible trials, 64 at a time: their bits gathered into a
+        // word, then read off bit by bit.
         let mut n = 0;
-        for (t, e) in sc.eligible[..len].iter().enumerate() {
-            sc.picked[n] = t as u16;
-            n += (e >> i & 1) as usize;
+        for (block, eligible) in sc.eligible[..len].chunks(64).enumerate() {
+            let mut bits = eligible
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (k, e)| m | (e >> i & 1) << k);
+            while bits != 0 {
+                sc.picked[n] = (block * 64 + bits.trailing_zeros() as usize) as u16;
+                n += 1;
+                bits &= bits - 1;
+            }
         }
         sc.picked_n = n;
         draw_amounts_sparse(plan, i, streams, first, len, sc);

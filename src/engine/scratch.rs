@@ -60,8 +60,7 @@ pub struct Scratch {
     /// `states[t * conditions + c]`: state index of condition c in trial t.
     pub(super) states: Vec<u8>,
     /// Trials picked for sparse sampling (indices into the batch): the
-    /// first `picked_n`; the column is one longer than a batch, since every
-    /// trial is written and only the picked ones advance.
+    /// first `picked_n`.
     pub(super) picked: Vec<u16>,
     pub(super) picked_n: usize,
     /// Joint condition state of each trial (see `plan::Worlds`).
@@ -130,7 +129,7 @@ impl Scratch {
             values: vec![0.0; BATCH],
             states: vec![0; BATCH * plan.condition_count.max(1)],
             world: vec![0; BATCH],
-            picked: vec![0; BATCH + 1],
+            picked: vec![0; BATCH],
             picked_n: 0,
             willing: vec![0; BATCH],
             vetoed: vec![0; BATCH],
