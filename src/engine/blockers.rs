@@ -6,7 +6,7 @@
 //! state; for those with too many clauses for bit masks, trial by trial.
 
 use super::bitcount::count_bits;
-use super::eligibility::condition_fails;
+use super::eligibility::condition_fails_column;
 use super::negotiation::committed_others;
 use super::plan::{ContributorPlan, Plan};
 use super::scratch::{Scratch, bit_mask, kept};
@@ -142,8 +142,9 @@ pub(super) fn tally_batch(
         // first reason. One that joined has the one reason `late`: no
         // clause counts. Every clause is evaluated (they have no side
         // effects); what holds for one that arrived is masked out.
-        for (t, r) in reasons[..len].iter_mut().enumerate() {
-            *r = condition_fails(s, plan, sc, i, t) & !bit_mask(joined[t], i);
+        condition_fails_column(s, plan, sc, i, &mut reasons[..len]);
+        for (r, j) in reasons[..len].iter_mut().zip(joined) {
+            *r &= !bit_mask(*j, i);
         }
         // The committed personnel of the others, where the clauses read it.
         let reads = 0u64.wrapping_sub(u64::from(cp.reads_committed));

@@ -75,6 +75,29 @@ pub(super) fn condition_fails(s: &Scenario, plan: &Plan, sc: &Scratch, i: usize,
         .fold(0u64, |m, &k| m | 1 << k)
 }
 
+/// `condition_fails` for every trial of the batch, into `out`: where the
+/// outcomes are tabulated per joint state, one look-up per trial in a loop
+/// of its own.
+#[inline(always)]
+pub(super) fn condition_fails_column(
+    s: &Scenario,
+    plan: &Plan,
+    sc: &Scratch,
+    i: usize,
+    out: &mut [u64],
+) {
+    let table = &plan.contributors[i].condition_fails;
+    if table.is_empty() {
+        for (t, fails) in out.iter_mut().enumerate() {
+            *fails = condition_fails(s, plan, sc, i, t);
+        }
+    } else {
+        for (fails, world) in out.iter_mut().zip(&sc.world) {
+            *fails = table[*world as usize];
+        }
+    }
+}
+
 /// Whether every clause of contributor `i` that reads only conditions holds
 /// in trial `t` (for any number of clauses).
 #[inline(always)]
