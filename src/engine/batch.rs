@@ -41,7 +41,8 @@ pub fn run_batch(
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as above.
         Build::Avx2 => unsafe { run_batch_avx2(s, plan, streams, first, len, sc, tally) },
-        _ => run_batch_portable(s, plan, streams, first, len, sc, tally),
+        // The build for any processor of the target.
+        _ => run_batch_body(s, plan, streams, first, len, sc, tally),
     }
 }
 
@@ -68,48 +69,30 @@ pub fn build_for(widest: Build) -> Build {
     Build::Portable
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx,avx2,bmi1,bmi2,lzcnt,popcnt")]
-unsafe fn run_batch_avx2(
-    s: &Scenario,
-    plan: &Plan,
-    streams: &Streams,
-    first: u64,
-    len: usize,
-    sc: &mut Scratch,
-    tally: &mut Tally,
-) {
-    run_batch_body(s, plan, streams, first, len, sc, tally);
+/// A build of `run_batch_body` compiled for the processor features named.
+macro_rules! wide_build {
+    ($name:ident, $features:literal) => {
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        unsafe fn $name(
+            s: &Scenario,
+            plan: &Plan,
+            streams: &Streams,
+            first: u64,
+            len: usize,
+            sc: &mut Scratch,
+            tally: &mut Tally,
+        ) {
+            run_batch_body(s, plan, streams, first, len, sc, tally);
+        }
+    };
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(
-    enable = "avx,avx2,bmi1,bmi2,lzcnt,popcnt,avx512f,avx512bw,avx512cd,avx512dq,avx512vl"
-)]
-unsafe fn run_batch_avx512(
-    s: &Scenario,
-    plan: &Plan,
-    streams: &Streams,
-    first: u64,
-    len: usize,
-    sc: &mut Scratch,
-    tally: &mut Tally,
-) {
-    run_batch_body(s, plan, streams, first, len, sc, tally);
-}
-
-/// `run_batch` compiled for any processor of the target.
-pub fn run_batch_portable(
-    s: &Scenario,
-    plan: &Plan,
-    streams: &Streams,
-    first: u64,
-    len: usize,
-    sc: &mut Scratch,
-    tally: &mut Tally,
-) {
-    run_batch_body(s, plan, streams, first, len, sc, tally);
-}
+wide_build!(run_batch_avx2, "avx,avx2,bmi1,bmi2,lzcnt,popcnt");
+wide_build!(
+    run_batch_avx512,
+    "avx,avx2,bmi1,bmi2,lzcnt,popcnt,avx512f,avx512bw,avx512cd,avx512dq,avx512vl"
+);
 
 #[inline(always)]
 fn run_batch_body(
