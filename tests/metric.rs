@@ -644,3 +644,66 @@ fn a_sweep_shows_a_rare_success_as_a_count() {
     );
     assert!(!out.contains(&format!("{} in 20,000", rows[1][p])), "{out}");
 }
+
+/// `compare` leads with its metric in words: a rare P(success) as the count
+/// of trials in each run, the difference in percentage points with its
+/// interval and verdict; the table counts it too, and says how many
+/// trials each run's P(joined | success) rests on.
+#[test]
+fn compare_says_its_lead_metric_in_words_with_counts() {
+    let dir = folder();
+    let d = dir.path();
+    for (out, p, seed) in [("a", "0.3", "1"), ("b", "0.002", "2")] {
+        let set = format!("contributors.A.p_join={p}");
+        ok(
+            d,
+            &[
+                "run", "one.toml", "--set", &set, "--seed", seed, "--out", out, "--quiet",
+            ],
+        );
+    }
+    let out = ok(d, &["compare", "a", "b", "--csv", "c.csv", "--force"]);
+    let (h, rows) = read_csv(&d.join("c.csv"));
+    let b = (rows[0][col(&h, "b")].parse::<f64>().unwrap() * TRIALS).round() as u64;
+    let a = rows[0][col(&h, "a")].parse::<f64>().unwrap();
+    assert!(b > 0 && b < 200, "a rare success in B: {b} trials");
+    let lead = out.lines().nth(2).unwrap_or_default();
+    assert!(
+        lead.starts_with(&format!(
+            "p_success: {:.1}% in A, {b} in 20,000 in B; A - B is ",
+            100.0 * a
+        )),
+        "{out}"
+    );
+    assert!(
+        lead.contains("percentage points (95% CI ")
+            && lead.ends_with("a real difference after Holm's correction."),
+        "{lead}"
+    );
+    let row = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("p_success"))
+        .unwrap();
+    assert!(row.contains(&format!("{b} in 20,000")), "{row}");
+    let k_a = (a * TRIALS).round() as u64;
+    assert!(
+        out.contains(&format!(
+            "p_joined_given_success rests on the trials that succeeded (A {} trials; B {b} trials",
+            with_commas(k_a)
+        )),
+        "{out}"
+    );
+}
+
+/// 6123 as "6,123".
+fn with_commas(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

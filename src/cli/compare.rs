@@ -20,6 +20,7 @@ use super::{Failure, Outcome};
 use crate::app::compare::{HEADER, Line, Run, lines, num, read_run, table};
 use crate::output::csv_files::to_csv;
 use crate::output::own_file;
+use crate::output::words::{chance, count_of, prob, trials_behind};
 use crate::scenario::one_line;
 
 #[derive(Debug, Args)]
@@ -139,16 +140,20 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
             }
         );
     }
-    let show = |l: &Line, s: &str| -> String {
-        match num(s) {
-            None if s.is_empty() => "-".into(),
-            None => s.to_string(),
-            Some(v) if l.metric.starts_with("p_") && v != 0.0 && v.abs() < 0.001 => {
+    lead(a, b, lines.first(), significant);
+    // A probability over all trials that is rare is shown as a count of
+    // them ("4 in 200,000"); a conditional one and differences as decimals.
+    let show = |l: &Line, s: &str, trials: Option<u64>| -> String {
+        match (num(s), trials) {
+            (None, _) if s.is_empty() => "-".into(),
+            (None, _) => s.to_string(),
+            (Some(v), Some(n)) if over_all_trials(&l.metric) && v > 0.0 => prob(v, n),
+            (Some(v), _) if l.metric.starts_with("p_") && v != 0.0 && v.abs() < 0.001 => {
                 format!("{v:.6}")
             }
-            Some(v) if l.metric.starts_with("p_") => format!("{v:.4}"),
-            Some(v) if l.metric.starts_with("mean") => format!("{v:.1}"),
-            Some(v) => format!("{v}"),
+            (Some(v), _) if l.metric.starts_with("p_") => format!("{v:.4}"),
+            (Some(v), _) if l.metric.starts_with("mean") => format!("{v:.1}"),
+            (Some(v), _) => format!("{v}"),
         }
     };
     let width = lines
@@ -157,7 +162,7 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
         .max()
         .unwrap_or(10);
     crate::outln!(
-        "{:<width$} {:>10} {:>10} {:>10}  {:<23}",
+        "{:<width$} {:>17} {:>17} {:>10}  {:<23}",
         "",
         "A",
         "B",
@@ -178,22 +183,22 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
         } else {
             "    "
         };
-        let diff = l.difference().map_or("-".into(), |d| show(l, &d));
+        let diff = l.difference().map_or("-".into(), |d| show(l, &d, None));
         let ci = match l.result {
             Some(r) => format!(
                 "{} to {}",
-                show(l, &r.low.to_string()),
-                show(l, &r.high.to_string())
+                show(l, &r.low.to_string(), None),
+                show(l, &r.high.to_string(), None)
             ),
             None if l.difference().is_some() => "(not tested)".into(),
             None => String::new(),
         };
         let mark = if significant(l) { "*" } else { "" };
         crate::outln!(
-            "{:<width$} {:>10} {:>10} {:>10}  {:<23} {mark}",
+            "{:<width$} {:>17} {:>17} {:>10}  {:<23} {mark}",
             format!("{indent}{}", l.metric),
-            show(l, &l.a),
-            show(l, &l.b),
+            show(l, &l.a, Some(a.rec.trials)),
+            show(l, &l.b, Some(b.rec.trials)),
             diff,
             ci
         );
@@ -202,5 +207,90 @@ fn print(a: &Run, b: &Run, lines: &[Line], significant: &dyn Fn(&Line) -> bool, 
     let flagged = lines.iter().filter(|l| significant(l)).count();
     crate::outln!(
         "* significant after Holm's correction over {tested} tested metrics (family-wise alpha {alpha}); {flagged} flagged"
+    );
+    if lines.iter().any(|l| l.metric == "p_joined_given_success") {
+        let successes = |r: &Run| {
+            let n = r.rec.trials;
+            let k = r.summary.iter().find(|(m, _)| m == "p_success");
+            k.and_then(|(_, c)| num(&c[0]))
+                .map_or(0, |p| count_of(p, n))
+        };
+        crate::outln!(
+            "p_joined_given_success rests on the trials that succeeded (A {}; B {}); \
+             mean_personnel_if_joined on those in which the contributor joined (its p_joined)",
+            trials_behind(successes(a)),
+            trials_behind(successes(b))
+        );
+    }
+}
+
+/// Whether a metric is a probability over all of a run's trials (not
+/// conditional on some of them).
+fn over_all_trials(metric: &str) -> bool {
+    metric.starts_with("p_") && metric != "p_joined_given_success"
+}
+
+/// The lead metric in words: each run's figure, a rare probability as a
+/// count of its trials, and the difference with its interval.
+fn lead(a: &Run, b: &Run, line: Option<&Line>, significant: &dyn Fn(&Line) -> bool) {
+    let Some(l) = line else {
+        return;
+    };
+    let (Some(va), Some(vb)) = (num(&l.a), num(&l.b)) else {
+        return;
+    };
+    let plain = |v: f64| {
+        if l.metric.starts_with("mean") {
+            format!("{v:.1}")
+        } else {
+            format!("{v}")
+        }
+    };
+    let figure = |v: f64, r: &Run| {
+        if over_all_trials(&l.metric) {
+            chance(count_of(v, r.rec.trials), r.rec.trials)
+        } else {
+            plain(v)
+        }
+    };
+    // A difference of probabilities in percentage points, of means to a
+    // tenth.
+    let amount = |v: f64| {
+        if l.metric.starts_with("p_") {
+            let pp = 100.0 * v;
+            if pp.abs() >= 1.0 {
+                format!("{pp:.1}")
+            } else {
+                format!("{pp:.3}")
+            }
+        } else {
+            plain(v)
+        }
+    };
+    let unit = if l.metric.starts_with("p_") {
+        " percentage points"
+    } else {
+        ""
+    };
+    let d = num(&l.difference().unwrap_or_default()).unwrap_or(va - vb);
+    let verdict = match l.result {
+        Some(r) => format!(
+            "A - B is {}{unit} (95% CI {} to {}), {} after Holm's correction",
+            amount(d),
+            amount(r.low),
+            amount(r.high),
+            if significant(l) {
+                "a real difference"
+            } else {
+                "not a clear difference"
+            }
+        ),
+        None => format!("A - B is {}{unit} (not tested)", amount(d)),
+    };
+    crate::outln!(
+        "{}: {} in A, {} in B; {verdict}.",
+        l.metric,
+        figure(va, a),
+        figure(vb, b)
     );
 }
